@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+// Two tiers run by `npm test` (STYLE.md 14):
+//  - unit: pure cores and loopback component tests, no external services, fast;
+//  - integration: the real Kafka, Debezium, PostgreSQL and Redis started by stack/ once for the run.
+// `npm run test:unit` runs the first alone.
+const integrationGlobs = ['**/*.int.test.ts'];
+const ignored = ['**/node_modules/**', '.stack/**', 'dist/**'];
+
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: [...ignored, ...integrationGlobs],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: integrationGlobs,
+          exclude: ignored,
+          globalSetup: ['test/setup/stack-global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+          // One stack for the whole run; test files share it, so keep them from starving a 2-core machine.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
