@@ -113,7 +113,8 @@ export function connectWorkerProperties(opts: { brokers: string; restPort: numbe
     'plugin.discovery': 'hybrid_warn',
     // Low latency: send each change as soon as Debezium hands it over (Kafka 4's producer default lingers 5 ms).
     'producer.linger.ms': '0',
-    'producer.compression.type': 'lz4',
+    // No compression: kafkajs decodes only gzip without extra codecs, and on loopback compression only adds latency.
+    'producer.compression.type': 'none',
     'scheduled.rebalance.max.delay.ms': '0',
   };
 }
