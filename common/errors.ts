@@ -81,6 +81,7 @@ export function defineErrors<const K extends string>(area: string, specs: { read
       throw new TypeError(`defineErrors: code ${JSON.stringify(code)} must look like "${area}_ERR_NAME"`);
     }
     const spec = Object.freeze({ ...specs[code] });
+    assertValidSpec(code, spec);
     const factory = ((message: string, options?: ErrorOptions) => new UnicsError(code, spec, message, options)) as ErrorFactory;
     Object.defineProperties(factory, {
       code: { value: code, enumerable: true },
@@ -92,6 +93,28 @@ export function defineErrors<const K extends string>(area: string, specs: { read
   const catalogue: ErrorCatalogue<K> = Object.freeze({ area, errors: Object.freeze(errors) });
   catalogues.set(area, catalogue as ErrorCatalogue<string>);
   return catalogue;
+}
+
+// Catch catalogue typos at load time, where the stack points at the declaration, not at the first client request.
+function assertValidSpec(code: string, spec: ErrorSpec): void {
+  if (typeof spec.description !== 'string' || spec.description.trim() === '') {
+    throw new TypeError(`defineErrors: ${code} needs a description for docs/errors.md`);
+  }
+  if (!Number.isInteger(spec.httpStatus) || spec.httpStatus < 400 || spec.httpStatus > 599) {
+    throw new TypeError(`defineErrors: ${code} httpStatus must be 400–599, but got ${String(spec.httpStatus)}`);
+  }
+  if (typeof spec.retriable !== 'boolean') {
+    throw new TypeError(`defineErrors: ${code} retriable must be true or false, but got ${String(spec.retriable)}`);
+  }
+  // 1004–1006 and 1015 are reserved: a server must never send them in a close frame (RFC 6455 7.4.1).
+  const wsClose = spec.wsClose;
+  const sendable = (c: number) => Number.isInteger(c) && c >= 1000 && c <= 4999 && ![1004, 1005, 1006, 1015].includes(c);
+  if (wsClose !== undefined && !sendable(wsClose)) {
+    throw new TypeError(
+      `defineErrors: ${code} wsClose must be a sendable WebSocket close code (1000–4999; ours are 4000–4999), ` +
+        `but got ${String(wsClose)}`,
+    );
+  }
 }
 
 /** Every catalogue declared so far in this process (for docs checks and error mapping). */
@@ -112,7 +135,22 @@ export function isRetriable(err: unknown): boolean {
  * What a client may see of any error: catalogued errors keep their code and message; everything else becomes
  * "Unexpected error" so internals (stack traces, SQL, upstream bodies) never leak (envelop useMaskedErrors).
  */
-export function toPublicError(err: unknown): { code: string; message: string; httpStatus: number } {
-  if (err instanceof UnicsError) return { code: err.code, message: err.message, httpStatus: err.httpStatus };
-  return { code: 'COMMON_ERR_UNEXPECTED', message: 'Unexpected error', httpStatus: 500 };
+export interface PublicError {
+  readonly code: string;
+  readonly message: string;
+  readonly httpStatus: number;
+  /** Present only when the error carries details; they are documented as safe for clients. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+// Must equal COMMON_ERR_UNEXPECTED in error-catalogue.ts (a test holds them together; importing the catalogue here
+// would make a module cycle with defineErrors).
+const UNEXPECTED = { code: 'COMMON_ERR_UNEXPECTED', message: 'Unexpected error', httpStatus: 500 } as const;
+
+export function toPublicError(err: unknown): PublicError {
+  // A fresh object each time: callers may add a request id to what they send.
+  if (!(err instanceof UnicsError)) return { ...UNEXPECTED };
+  return err.details === undefined
+    ? { code: err.code, message: err.message, httpStatus: err.httpStatus }
+    : { code: err.code, message: err.message, httpStatus: err.httpStatus, details: err.details };
 }
