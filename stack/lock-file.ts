@@ -21,7 +21,7 @@ export async function acquireLock(path: string, progress: (m: string) => void, t
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let holder = NaN;
+    let holder: number;
     try {
       holder = Number(readFileSync(path, 'utf8').trim());
     } catch {

@@ -1,6 +1,6 @@
 // PostgreSQL from Debian's packages: own data directory and port, logical WAL for Debezium, loopback only.
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { run, runToCompletion, startDetached, waitUntil, tailFile, isAlive } from '../processes.ts';
 import { names, postgresSettings } from '../settings.ts';
@@ -34,9 +34,31 @@ export function postgresAccount(isRoot: boolean): PostgresRuntime['user'] {
   return postgresAccount(isRoot);
 }
 
+/**
+ * PostgreSQL runs as an unprivileged user when the stack runs as root; every directory above its data directory
+ * must let that user through, or initdb fails with a bare "Permission denied".
+ */
+export function assertReachable(dir: string, user: NonNullable<PostgresRuntime['user']>): void {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(d)) {
+      const st = statSync(d);
+      const through = st.uid === user.uid ? st.mode & 0o100 : st.gid === user.gid ? st.mode & 0o010 : st.mode & 0o001;
+      if (!through) {
+        throw new Error(
+          `PostgreSQL runs as the unprivileged user "${user.name}" (it refuses to run as root), but that user cannot enter ` +
+            `${d} (mode ${(st.mode & 0o777).toString(8)}). Set UNICS_STACK_DIR to a directory under one others can enter, ` +
+            `such as /tmp, or run: chmod o+x ${d}`,
+        );
+      }
+    }
+    if (d === dirname(d)) return;
+  }
+}
+
 /** Creates the cluster (initdb) and writes its configuration. */
 export async function initPostgres(rt: PostgresRuntime): Promise<void> {
   const data = join(rt.dir, 'data');
+  if (rt.user) assertReachable(dirname(rt.dir), rt.user);
   mkdirSync(rt.dir, { recursive: true });
   if (rt.user) chownSync(rt.dir, rt.user.uid, rt.user.gid);
   if (!existsSync(join(data, 'PG_VERSION'))) {
