@@ -25,6 +25,7 @@ export default defineConfig({
           include: integrationGlobs,
           exclude: ignored,
           globalSetup: ['test/setup/stack-global-setup.ts'],
+          setupFiles: ['test/setup/worker-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
           // One stack for the whole run; test files share it, so keep them from starving a 2-core machine.

@@ -2,6 +2,7 @@
 // npm run stack -- up|down|status|env
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filterKnownWarnings } from '../common/process-warnings.ts';
 import { createStack, formatEnv } from './stack.ts';
 import { stackOptionsFromEnv } from './stack-options.ts';
 
@@ -19,6 +20,8 @@ Commands:
 
 Environment: UNICS_STACK_DIR, UNICS_STACK_CACHE, UNICS_STACK_{PG,REDIS,KAFKA,KAFKA_CONTROLLER,CONNECT}_PORT,
 UNICS_STACK_NO_INSTALL=1, UNICS_STACK_REDIS_PERSIST=1 (see stack/README.md).`;
+
+filterKnownWarnings();
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const t0 = Date.now();

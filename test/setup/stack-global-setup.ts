@@ -4,6 +4,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { filterKnownWarnings } from '../../common/process-warnings.ts';
 import { createStack, type StackEnv } from '../../stack/stack.ts';
 import { stackOptionsFromEnv } from '../../stack/stack-options.ts';
 
@@ -17,6 +18,7 @@ declare module 'vitest' {
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  filterKnownWarnings();
   const t0 = Date.now();
   const progress = (m: string) => process.stderr.write(`[stack +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
   const stack = createStack(stackOptionsFromEnv(process.env, repoRoot, progress));

@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { interpolateEnv, loadConfig } from './config.ts';
+
+function file(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'unics-config-')), 'unics.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('has defaults for the embedded demo: 127.0.0.1:4000, info logs, no external services', () => {
+    expect(loadConfig({})).toEqual({
+      server: { host: '127.0.0.1', port: 4000 },
+      log: { level: 'info', pretty: false },
+      services: {},
+    });
+  });
+
+  it('takes the stack environment variables, which win over the file', () => {
+    const config = loadConfig({
+      UNICS_CONFIG: file('server: { port: 5000 }\nservices: { redisUrl: "redis://10.0.0.1:6379" }\n'),
+      PORT: '4100',
+      KAFKA_BROKERS: '127.0.0.1:9092, 127.0.0.1:9093',
+      DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:5432/unics',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      CONNECT_URL: 'http://127.0.0.1:8083',
+    });
+    expect(config.server.port).toBe(4100);
+    expect(config.services).toEqual({
+      kafkaBrokers: ['127.0.0.1:9092', '127.0.0.1:9093'],
+      databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5432/unics',
+      redisUrl: 'redis://127.0.0.1:6379',
+      connectUrl: 'http://127.0.0.1:8083',
+    });
+  });
+
+  it('is frozen all the way down', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.server)).toBe(true);
+    expect(() => {
+      (config.server as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('names the setting, what was expected and what arrived', () => {
+    const path = file('server:\n  port: "four thousand"\n  hots: 1.2.3.4\nlog: { level: loud }\n');
+    let message = '';
+    try {
+      loadConfig({ UNICS_CONFIG: path });
+    } catch (err) {
+      message = (err as Error).message;
+      expect((err as { code: string }).code).toBe('COMMON_ERR_CONFIG_INVALID');
+    }
+    expect(message).toContain(`invalid configuration in ${path} and the environment:`);
+    expect(message).toMatch(/server\.port: .*expected number.*, but got "four thousand"/);
+    expect(message).toMatch(/server: Unrecognized key.*"hots"/);
+    expect(message).toMatch(/log\.level: .*, but got "loud"/);
+  });
+
+  it('rejects a bad PORT and a bad service URL clearly', () => {
+    expect(() => loadConfig({ PORT: '40a0' })).toThrow('PORT must be a port number like 4000, but got "40a0".');
+    expect(() => loadConfig({ REDIS_URL: 'http://x:1' })).toThrow(/services\.redisUrl: .*, but got "http:\/\/x:1"/);
+  });
+
+  it('explains a missing or malformed file', () => {
+    expect(() => loadConfig({ UNICS_CONFIG: '/nonexistent/unics.yaml' })).toThrow('UNICS_CONFIG names /nonexistent/unics.yaml, which cannot be read');
+    expect(() => loadConfig({ UNICS_CONFIG: file('server: [1, 2\n') })).toThrow(/is not valid YAML/);
+    expect(() => loadConfig({ UNICS_CONFIG: file('- a\n- b\n') })).toThrow(/must hold a YAML mapping .* but holds a list/);
+  });
+
+  it('loads the example file shipped in the repository', () => {
+    expect(loadConfig({ UNICS_CONFIG: join(import.meta.dirname, '..', 'unics.example.yaml') }).server.port).toBe(4000);
+  });
+});
+
+describe('interpolateEnv', () => {
+  it('replaces ${NAME} in nested strings and names a missing variable with its place', () => {
+    expect(interpolateEnv({ a: ['x-${A}', { b: '${B}${A}' }], n: 3 }, { A: '1', B: '2' })).toEqual({ a: ['x-1', { b: '21' }], n: 3 });
+    expect(() => interpolateEnv({ connectors: [{ auth: { clientSecret: '${CRM_SECRET}' } }] }, {})).toThrow(
+      'config connectors[0].auth.clientSecret: refers to ${CRM_SECRET}, but the environment variable CRM_SECRET is not set.',
+    );
+  });
+});
