@@ -20,6 +20,7 @@ function portVar(env: NodeJS.ProcessEnv, name: string): number | undefined {
  *   UNICS_STACK_CACHE     jar cache reused by later runs; default $XDG_CACHE_HOME/unics/stack or ~/.cache/unics/stack
  *   UNICS_STACK_PG_PORT, UNICS_STACK_REDIS_PORT, UNICS_STACK_KAFKA_PORT, UNICS_STACK_KAFKA_CONTROLLER_PORT,
  *   UNICS_STACK_CONNECT_PORT   fixed ports (default: free loopback ports)
+ *   UNICS_STACK_MAVEN_REPO  Maven local repository for the jar downloads (default: Maven's, ~/.m2/repository)
  *   UNICS_STACK_NO_INSTALL=1   never run apt-get; report what is missing instead
  *   UNICS_STACK_REDIS_PERSIST=1  Redis with an append-only file
  *   UNICS_STACK_READY_TIMEOUT_MS time each service gets to become ready (default 180000)
@@ -39,6 +40,7 @@ export function stackOptionsFromEnv(
     repoRoot,
     runDir,
     cacheDir,
+    mavenRepo: env.UNICS_STACK_MAVEN_REPO ? resolve(env.UNICS_STACK_MAVEN_REPO) : undefined,
     ports: {
       ...(portVar(env, 'UNICS_STACK_PG_PORT') !== undefined ? { postgres: portVar(env, 'UNICS_STACK_PG_PORT') } : {}),
       ...(portVar(env, 'UNICS_STACK_REDIS_PORT') !== undefined ? { redis: portVar(env, 'UNICS_STACK_REDIS_PORT') } : {}),

@@ -22,6 +22,8 @@ export interface StackOptions {
   readonly repoRoot: string;
   readonly runDir: string;
   readonly cacheDir: string;
+  /** Maven's local repository; default ~/.m2/repository (Maven's own default). */
+  readonly mavenRepo?: string | undefined;
   /** Fixed ports asked for (by environment variable); unset means a free port. */
   readonly ports: Partial<Record<ServiceName | 'kafkaController', number>>;
   readonly installPackages: boolean;
@@ -154,7 +156,7 @@ export function createStack(opts: StackOptions) {
   async function startFresh(tools: Toolchain): Promise<StackState> {
     const jars = jarSets();
     for (const set of [jars.kafka, jars.debezium]) {
-      if (!isResolved(set)) await resolveJars(tools.mvn, set, progress);
+      if (!isResolved(set)) await resolveJars(tools.mvn, set, progress, opts.mavenRepo);
     }
     mkdirSync(opts.runDir, { recursive: true });
     const taken = new Set<number>();
