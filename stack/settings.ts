@@ -23,6 +23,8 @@ export const debianPackages = Object.freeze({
 export const names = Object.freeze({
   database: 'unics',
   databaseUser: 'postgres',
+  /** Loopback-only development password (pg_hba trusts loopback; Debezium and URLs still carry one). */
+  databasePassword: 'postgres',
   connectGroupId: 'unics-connect',
   debeziumConnector: 'unics-postgres',
   /** Debezium topics are `<topicPrefix>.<schema>.<table>`, e.g. `unics.shop.orders`. */
@@ -128,7 +130,7 @@ export function debeziumConnectorConfig(opts: { pgPort: number; pgHost?: string 
     'database.hostname': opts.pgHost ?? '127.0.0.1',
     'database.port': String(opts.pgPort),
     'database.user': names.databaseUser,
-    'database.password': 'postgres',
+    'database.password': names.databasePassword,
     'database.dbname': names.database,
     'topic.prefix': names.topicPrefix,
     'slot.name': names.slotName,

@@ -14,7 +14,7 @@ export interface PostgresRuntime {
 }
 
 export function postgresUrl(port: number, database: string = names.database): string {
-  return `postgres://${names.databaseUser}:postgres@127.0.0.1:${port}/${database}`;
+  return `postgres://${names.databaseUser}:${names.databasePassword}@127.0.0.1:${port}/${database}`;
 }
 
 /** The unprivileged account PostgreSQL runs as when the stack runs as root (Debian's package creates `postgres`). */
