@@ -94,6 +94,13 @@ export function expectSuccess(connector: string, res: HttpResponse, url: string)
   throw statusError(connector, res, url);
 }
 
+/** Later sources win, whatever the case of the names ("Authorization" from YAML must not shadow the auth's "authorization"). */
+function mergeHeaders(...sources: (Readonly<Record<string, string>> | undefined)[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const source of sources) for (const [k, v] of Object.entries(source ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const agent = new Agent({
@@ -112,7 +119,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     try {
       res = await request(url, {
         method: req.method,
-        headers: { ...opts.headers, ...authHeaders, ...req.headers },
+        headers: mergeHeaders(opts.headers, authHeaders, req.headers),
         body: req.body,
         signal: req.signal,
         dispatcher: agent,
@@ -127,17 +134,21 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = (cause?: unknown) =>
+      connErr.CONN_ERR_RESPONSE_TOO_LARGE(`connector "${opts.connector}": ${url.origin}${url.pathname} sent more than the limit of ${maxBytes} bytes`, { cause });
     try {
       for await (const chunk of res.body) {
         size += (chunk as Buffer).length;
         if (size > maxBytes) {
           res.body.destroy();
-          throw connErr.CONN_ERR_RESPONSE_TOO_LARGE(`connector "${opts.connector}": ${url.origin}${url.pathname} sent more than the limit of ${maxBytes} bytes`);
+          throw tooLarge();
         }
         chunks.push(chunk as Buffer);
       }
     } catch (err) {
       if ((err as UnicsError).code === 'CONN_ERR_RESPONSE_TOO_LARGE') throw err;
+      // undici's own limit (the agent's maxResponseSize) usually fires first; give it the same message.
+      if (err instanceof undiciErrors.ResponseExceededMaxSizeError && !req.signal.aborted) throw tooLarge(err);
       throw networkError(opts.connector, err, req.signal);
     }
     const body = Buffer.concat(chunks, size);
