@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeClock, systemClock, type Clock } from '../../common/clock.ts';
-import { UnicsError } from '../../common/errors.ts';
+import type { UnicsError } from '../../common/errors.ts';
 import { generateDemoData } from '../../examples/legacy/demo-data.ts';
 import { createCrmSimulator, type CrmSimulator } from '../../examples/legacy/crm/index.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
