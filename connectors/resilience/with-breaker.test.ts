@@ -28,7 +28,12 @@ describe('withBreaker', () => {
     };
     const guarded = withBreaker(fn, { ...options, ...extra, clock, onStateChange: (s) => states.push(s) });
     breakers.push(guarded);
-    const fire = (n: number) => Promise.all(Array.from({ length: n }, () => guarded('x', signal()).catch((e: unknown) => e as UnicsError)));
+    // n concurrent calls that are all expected to fail; resolves with their errors.
+    const expectFailure = () => {
+      throw new Error('expected the call to fail');
+    };
+    const fire = (n: number): Promise<UnicsError[]> =>
+      Promise.all(Array.from({ length: n }, () => guarded('x', signal()).then(expectFailure, (e: unknown) => e as UnicsError)));
     return { clock, upstream, states, guarded, fire };
   }
 

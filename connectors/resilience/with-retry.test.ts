@@ -12,7 +12,7 @@ describe('withRetry', () => {
     const started: number[] = [];
     const retries: Array<RetryInfo<string>> = [];
     const retrying = withRetry(
-      async () => {
+      async (_input: string) => {
         started.push(clock.monotonicMs());
         throw unavailable();
       },
