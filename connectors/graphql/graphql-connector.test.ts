@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../common/clock.ts';
 import type { UnicsError } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
+import { createCrmSimulator } from '../../examples/legacy/crm/index.ts';
 import { generateDemoData } from '../../examples/legacy/demo-data.ts';
 import { createHelpdeskSimulator, type HelpdeskSimulator } from '../../examples/legacy/helpdesk/index.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
@@ -220,13 +221,17 @@ describe('check and auth', () => {
     expect(requests[0]?.headers).toMatchObject({ authorization: 'Bearer t0ken', 'x-tenant': 'demo', 'content-type': 'application/json' });
   });
 
-  it('refuses oauth2 auth at create with CONN_ERR_CONFIG until a token client is wired in', () => {
-    const config = graphqlKind.configSchema.parse({
-      ...helpdeskConnectorConfig(endpoint),
-      auth: { type: 'oauth2-client-credentials', tokenUrl: 'http://127.0.0.1:1/token', clientId: 'a', clientSecret: 's3cret' },
-    });
-    expect(() => graphqlKind.create(config, deps)).toThrow(
-      'connector "helpdesk": auth type "oauth2-client-credentials" needs a token client, which the graphql adapter is not given yet; use "bearer", "api-key" or "basic"',
-    );
+  it('fetches an OAuth2 client-credentials token and sends it as a bearer token', async () => {
+    const crm = createCrmSimulator({ data });
+    const tokenUrl = `${await crm.listen()}/oauth/token`;
+    try {
+      const withOAuth = connector((c) => ({ ...c, auth: { type: 'oauth2-client-credentials', tokenUrl, clientId: 'unics-demo', clientSecret: 'demo-secret' } }));
+      await withOAuth.check(new AbortController().signal);
+      await withOAuth.load('ticketsByUser', ['U0000026'], ctx());
+      expect(crm.stats.byRoute['POST /oauth/token']).toBe(1);
+      expect(requests.map((r) => r.headers.authorization)).toEqual([expect.stringMatching(/^Bearer [\w-]{20,}$/), requests[0]?.headers.authorization]);
+    } finally {
+      await crm.close();
+    }
   });
 });

@@ -6,7 +6,8 @@ import type { BatchResult, CommandInfo, Connector, ConnectorDeps, EntityInfo, Ke
 import { failed } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
 import { createHttpClient } from '../http/http-client.ts';
-import { apiKeyAuth, basicAuth, bearerAuth, type AuthConfig, type UpstreamAuth } from '../http/upstream-auth.ts';
+import { createUpstreamAuth } from '../http/create-upstream-auth.ts';
+import type { UpstreamAuth } from '../http/upstream-auth.ts';
 import type { GraphqlConfig } from './graphql-config.ts';
 import { checkTypenameAnswer, mapCommandAnswer, mapEntityAnswer } from './graphql-mapping.ts';
 import { declaredVariables, requestBody } from './graphql-operations.ts';
@@ -14,33 +15,17 @@ import { formatUpstreamError, readGraphqlAnswer, type GraphqlAnswer, type Upstre
 
 export const GRAPHQL_CHECK_QUERY = '{ __typename }';
 
-function staticAuthFor(connector: string, auth: AuthConfig): UpstreamAuth | undefined {
-  switch (auth.type) {
-    case 'none':
-      return undefined;
-    case 'api-key':
-      return apiKeyAuth(auth.header, auth.key);
-    case 'basic':
-      return basicAuth(auth.username, auth.password);
-    case 'bearer':
-      return bearerAuth(auth.token);
-    default:
-      throw connErr.CONN_ERR_CONFIG(
-        `connector "${connector}": auth type "${auth.type}" needs a token client, which the graphql adapter is not given yet; use "bearer", "api-key" or "basic"`,
-      );
-  }
-}
-
+/** `opts.auth` replaces the credentials built from `config.auth` (code-first connectors, tests); the caller owns it. */
 export function createGraphqlConnector(config: GraphqlConfig, deps: ConnectorDeps, opts: { auth?: UpstreamAuth } = {}): Connector {
   const name = config.name;
   const url = config.endpoint;
-  const auth = opts.auth ?? staticAuthFor(name, config.auth);
+  const ownAuth = opts.auth ? undefined : createUpstreamAuth(config.auth, { connector: name, clock: deps.clock });
   const http = createHttpClient({
     connector: name,
     baseUrl: url,
     maxResponseBytes: config.maxResponseBytes,
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json;q=0.9', ...config.headers },
-    ...(auth ? { auth } : {}),
+    auth: opts.auth ?? ownAuth,
   });
   const entities = new Map<string, EntityInfo>(
     Object.values(config.entities).map((e) => [e.name, Object.freeze({ name: e.name, many: e.many, maxBatchSize: e.maxBatchSize })]),
@@ -111,6 +96,9 @@ export function createGraphqlConnector(config: GraphqlConfig, deps: ConnectorDep
       checkTypenameAnswer(name, answer);
     },
 
-    close: () => http.close(),
+    async close() {
+      await http.close();
+      await ownAuth?.close();
+    },
   };
 }
