@@ -172,8 +172,16 @@ export function createOAuth2ClientCredentials(opts: OAuth2ClientCredentialsOptio
     if (signal.aborted) return Promise.reject(abortError(connector, signal));
     f.waiters++;
     return new Promise<Token>((resolve, reject) => {
-      const onAbort = () => {
+      let left = false; // this waiter is counted out exactly once
+      const leave = () => {
+        if (left) return false;
+        left = true;
         f.waiters--;
+        signal.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const onAbort = () => {
+        if (!leave()) return;
         if (f.waiters === 0) {
           // Nobody wants this token any more: cancel the request, and let the next caller start afresh.
           if (inflight === f) inflight = undefined;
@@ -184,14 +192,10 @@ export function createOAuth2ClientCredentials(opts: OAuth2ClientCredentialsOptio
       signal.addEventListener('abort', onAbort, { once: true });
       f.promise.then(
         (token) => {
-          signal.removeEventListener('abort', onAbort);
-          f.waiters--;
-          resolve(token);
+          if (leave()) resolve(token);
         },
         (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          f.waiters--;
-          reject(err as Error);
+          if (leave()) reject(err as Error);
         },
       );
     });
