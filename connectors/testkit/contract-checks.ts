@@ -16,10 +16,10 @@ export interface ContractSubject {
   /** At least one key the upstream does not know. */
   readonly missingKeys: readonly string[];
   /** Makes the upstream answer normally, fail with server errors, or accept requests and never answer. */
-  setUpstream(mode: UpstreamMode): Promise<void> | void;
+  setUpstream(mode: UpstreamMode): unknown;
   /** Optional: upstream requests currently open, to prove that an aborted call really closed its request. */
   openUpstreamRequests?(): number | Promise<number>;
-  close(): Promise<void>;
+  close(): Promise<unknown>;
 }
 
 const ctx = (signal: AbortSignal) => ({ tenant: 'contract-test', signal });
