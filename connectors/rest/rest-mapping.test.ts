@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { UnicsError } from '../../common/errors.ts';
 import { connErr } from '../error-catalogue.ts';
+import { statusError } from '../http/http-client.ts';
 import { restConfigSchema, type RestConfigInput } from './rest-config.ts';
 import {
   buildBatchRequest,
@@ -151,7 +152,9 @@ describe('per-key loads', () => {
   });
 
   it('treats a 404 as not_found (an empty list for many) and anything else as the key\'s error', () => {
-    const notFound = connErr.CONN_ERR_NOT_FOUND('x');
+    const answer = readFileSync(new URL('./fixtures/contact-not-found.json', import.meta.url), 'utf8');
+    const notFound = statusError('crm', { status: 404, text: () => answer }, 'GET http://127.0.0.1:7001/api/v1/contacts/C999999');
+    expect(notFound.message).toBe('connector "crm": GET http://127.0.0.1:7001/api/v1/contacts/C999999 answered HTTP 404: {"error":"not_found","message":"no contact C999999"}');
     expect(singleFailure(notFound, false)).toEqual({ status: 'not_found' });
     expect(singleFailure(notFound, true)).toEqual({ status: 'ok', value: [] });
     const down = connErr.CONN_ERR_UNAVAILABLE('y');
