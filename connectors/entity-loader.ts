@@ -4,7 +4,7 @@
 // that key's promise rejects with its UnicsError while the other keys resolve.
 import DataLoader from 'dataloader';
 import type { UnicsError } from '../common/errors.ts';
-import { missingKeyError } from './resilience/call-errors.ts';
+import { missingKeyError } from './resilience/to-connector-error.ts';
 import type { CallContext, Connector } from './connector.ts';
 import { connErr } from './error-catalogue.ts';
 

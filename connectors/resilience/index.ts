@@ -10,5 +10,5 @@ export { withSingleflight, type SharedInfo, type SingleflightOptions } from './w
 export { cacheKey, withCache, type CacheLookup, type CacheOptions } from './with-cache.ts';
 export { createMemoryCacheStore, type CachedResult, type CacheStore, type MemoryCacheStoreOptions } from './cache-store.ts';
 export { createRedisCacheStore, type RedisCacheStoreOptions } from './redis-cache-store.ts';
-export { abortedError, toConnectorError } from './call-errors.ts';
+export { abortedError, toConnectorError } from './to-connector-error.ts';
 export { withResilience, type ResilienceDeps } from './with-resilience.ts';

@@ -16,7 +16,7 @@ import type { ConnectorEmitter, RequestOutcome } from '../connector-events.ts';
 import type { BatchResult, CallContext, Connector, KeyResult } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
 import { createMemoryCacheStore, type CacheStore } from './cache-store.ts';
-import { failAll, missingKeyError, toConnectorError } from './call-errors.ts';
+import { failAll, missingKeyError, toConnectorError } from './to-connector-error.ts';
 import type { BatchLoad, Operation } from './operation.ts';
 import type { ResiliencePolicy } from './policy.ts';
 import { withBreaker } from './with-breaker.ts';

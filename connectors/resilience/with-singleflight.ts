@@ -7,7 +7,7 @@
 // caller waiting on it has given up. A caller who gives up gets CONN_ERR_ABORTED for its keys still pending at once,
 // without disturbing the others.
 import type { BatchResult, CallContext, KeyResult } from '../connector.ts';
-import { abortedError, failAll, missingKeyError } from './call-errors.ts';
+import { abortedError, failAll, missingKeyError } from './to-connector-error.ts';
 import type { BatchLoad } from './operation.ts';
 
 export interface SharedInfo {
