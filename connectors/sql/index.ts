@@ -13,4 +13,4 @@ export const sqlKind = {
 
 export { createSqlConnector } from './sql-connector.ts';
 export { sqlConfigSchema, type SqlCommandConfig, type SqlConfig, type SqlEntityConfig } from './sql-config.ts';
-export { mapPgError } from './sql-errors.ts';
+export { mapPgError } from './map-pg-error.ts';

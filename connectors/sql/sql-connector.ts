@@ -7,7 +7,7 @@ import type { BatchResult, CommandInfo, Connector, ConnectorDeps, EntityInfo, Ke
 import { connErr } from '../error-catalogue.ts';
 import { abortError } from '../http/http-client.ts';
 import type { SqlConfig } from './sql-config.ts';
-import { mapPgError } from './sql-errors.ts';
+import { mapPgError } from './map-pg-error.ts';
 import { alignRows, commandValues, parseInt8, timestamptzToIso } from './sql-mapping.ts';
 
 const INT8_OID = 20;

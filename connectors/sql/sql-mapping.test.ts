@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapPgError } from './sql-errors.ts';
+import { mapPgError } from './map-pg-error.ts';
 import { alignRows, commandValues, parseInt8, placeholdersOf, timestamptzToIso } from './sql-mapping.ts';
 
 const where = { connector: 'shopdb', entity: 'orders' };
