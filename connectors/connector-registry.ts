@@ -17,9 +17,9 @@ export interface ConnectorRegistry {
 }
 
 /** Builds a registry; a kind object missing a part, or two kinds with one name, fail here, at load time. */
-export function createConnectorRegistry(kinds: readonly ConnectorKind<never>[]): ConnectorRegistry {
+export function createConnectorRegistry(kinds: readonly ConnectorKind[]): ConnectorRegistry {
   const byName = new Map<string, ConnectorKind>();
-  for (const k of kinds as readonly ConnectorKind[]) {
+  for (const k of kinds) {
     const missing = (['kind', 'description', 'configSchema', 'create'] as const).filter((p) => !k || k[p] === undefined);
     if (missing.length > 0) {
       throw connErr.CONN_ERR_CONFIG(`connector kind ${JSON.stringify(k?.kind ?? '(unnamed)')} is missing ${missing.join(', ')}; a kind needs kind, description, configSchema and create`);
