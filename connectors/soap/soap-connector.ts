@@ -10,7 +10,7 @@ import { createUpstreamAuth } from '../http/create-upstream-auth.ts';
 import { abortError, createHttpClient } from '../http/http-client.ts';
 import type { SoapConfig, SoapEntityConfig } from './soap-config.ts';
 import { createSoapHttpClient, soapStatusError } from './soap-http-client.ts';
-import { argsAt, asList, isNotFoundFault, mapSoapError, normaliseResult, SOAP_TEXT_DESERIALIZERS, valueAt } from './soap-mapping.ts';
+import { argsAt, asList, isNotFoundFault, mapSoapError, mergeChunks, normaliseResult, SOAP_TEXT_DESERIALIZERS, valueAt } from './soap-mapping.ts';
 import { checkMapping, describeOperations, type OperationDescription } from './soap-operations.ts';
 import { screenXml } from './soap-xml-screen.ts';
 
@@ -170,9 +170,9 @@ export function createSoapConnector(config: SoapConfig, deps: ConnectorDeps): Co
       const chunks: string[][] = [];
       for (let i = 0; i < keys.length; i += maxBatch) chunks.push(keys.slice(i, i + maxBatch));
       if (e.keysArg !== undefined) {
-        const parts = await Promise.all(chunks.map((c) => loadBatch(state, { ...e, keysArg: e.keysArg!, keyField: e.keyField! }, c, ctx.signal)));
-        for (const part of parts) for (const [k, v] of part) out.set(k, v);
-        return out;
+        const settled = await Promise.allSettled(chunks.map((c) => loadBatch(state, { ...e, keysArg: e.keysArg!, keyField: e.keyField! }, c, ctx.signal)));
+        if (ctx.signal.aborted) throw abortError(name, ctx.signal);
+        return mergeChunks(chunks, settled);
       }
       for (const chunk of chunks) {
         const results = await Promise.all(chunk.map((k) => loadOne(state, { ...e, keyArg: e.keyArg! }, k, ctx.signal)));

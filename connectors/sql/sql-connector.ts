@@ -8,7 +8,7 @@ import { connErr } from '../error-catalogue.ts';
 import { abortError } from '../http/http-client.ts';
 import type { SqlConfig } from './sql-config.ts';
 import { mapPgError } from './map-pg-error.ts';
-import { alignRows, commandValues, parseInt8, timestamptzToIso } from './sql-mapping.ts';
+import { alignRows, commandValues, mergeChunks, parseInt8, timestamptzToIso } from './sql-mapping.ts';
 
 const INT8_OID = 20;
 const TIMESTAMPTZ_OID = 1184;
@@ -147,10 +147,9 @@ export function createSqlConnector(config: SqlConfig, deps: ConnectorDeps): Conn
       if (keys.length === 0) return new Map();
       const chunks: string[][] = [];
       for (let i = 0; i < keys.length; i += e.maxBatchSize) chunks.push(keys.slice(i, i + e.maxBatchSize));
-      const parts = await Promise.all(chunks.map((c) => loadChunk(entity, c, ctx.signal)));
-      const out = new Map<string, KeyResult>();
-      for (const part of parts) for (const [k, v] of part) out.set(k, v);
-      return out;
+      const settled = await Promise.allSettled(chunks.map((c) => loadChunk(entity, c, ctx.signal)));
+      if (ctx.signal.aborted) throw abortError(name, ctx.signal);
+      return mergeChunks(chunks, settled);
     },
 
     async call(command, input, ctx) {
