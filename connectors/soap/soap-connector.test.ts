@@ -1,5 +1,7 @@
 // The soap adapter against the Shop simulator over real HTTP on loopback, with PGlite as the Shop's database.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { createLogger, systemClock } from '../../common/index.ts';
 import { startShop, type RunningShop } from '../../examples/legacy/shop/start-shop.ts';
 import { waitFor } from '../../test/support/wait-for.ts';
@@ -196,6 +198,26 @@ describe('soap connector on the Shop simulator', () => {
     const err = await c.load('order', ['O0000001'], ctx()).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'CONN_ERR_CONFIG' });
     expect((err as Error).message).toContain('command "refund": operation "Refund" is not in the WSDL; it has GetOrdersByCustomer, GetOrder, RefundOrder');
+  });
+
+  it('runs the demo YAML of the README as written', async () => {
+    const yamlOf = (file: URL) => parseYaml(/```yaml\n([\s\S]*?)```/.exec(readFileSync(file, 'utf8'))![1]!) as { connectors: Array<Record<string, unknown>> };
+    const { connectors: [definition] } = yamlOf(new URL('./README.md', import.meta.url));
+    // The Shop's README shows the same definition.
+    expect(yamlOf(new URL('../../examples/legacy/shop/README.md', import.meta.url)).connectors[0]).toEqual(definition);
+    const { kind, timeout: _timeout, ...own } = definition!;
+    expect(kind).toBe('soap');
+    expect(own.wsdl).toBe('http://127.0.0.1:7002/shop?wsdl');
+    const config = soapKind.configSchema.parse({ ...own, wsdl: shop.wsdlUrl });
+    expect(config).toEqual(demoConfig(shop.wsdlUrl, { maxResponseSize: '8mb' })); // the definition these tests run
+    const c = soapKind.create(config, deps);
+    connectors.push(c);
+    const result = await c.load('ordersByCustomer', ['K0000199', 'K9999999', 'K0000156'], ctx());
+    expect([...result].map(([k, r]) => [k, ids(r)])).toEqual([
+      ['K0000199', ['O0000020']],
+      ['K9999999', []],
+      ['K0000156', ['O0000001', 'O0000002', 'O0000003', 'O0000004', 'O0000005']],
+    ]);
   });
 
   it('check() fetches the WSDL; unknown entities and commands are named', async () => {
