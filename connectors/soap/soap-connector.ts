@@ -119,6 +119,9 @@ export function createSoapConnector(config: SoapConfig, deps: ConnectorDeps): Co
     } catch (err) {
       if (signal.aborted) throw abortError(name, signal);
       throw mapSoapError(err, { connector: name, operation });
+    } finally {
+      // The client keeps the last exchange for debugging; drop it so an 8 MB answer is not held until the next call.
+      Object.assign(state.client, { lastRequest: undefined, lastResponse: undefined, lastMessage: undefined });
     }
   }
 

@@ -3,6 +3,7 @@
 // running statement is cancelled with pg_cancel_backend from a separate connection (a busy pool cannot delay it).
 // The connection that ran it is discarded rather than reused, so a late cancel can never hit the next statement.
 import pg from 'pg';
+import type { TimerHandle } from '../../common/clock.ts';
 import type { BatchResult, CommandInfo, Connector, ConnectorDeps, EntityInfo, KeyResult } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
 import { abortError } from '../http/http-client.ts';
@@ -116,15 +117,15 @@ export function createSqlConnector(config: SqlConfig, deps: ConnectorDeps): Conn
   }
 
   async function cancelAndDiscard(client: pg.PoolClient, pid: number, running: Promise<unknown>): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: TimerHandle | undefined;
     try {
       await cancelBackend(pid).catch((err: unknown) =>
         deps.log.warn({ err: { message: (err as Error).message }, pid }, 'sql connector: could not cancel a statement on the server'),
       );
-      const grace = new Promise<void>((r) => (timer = setTimeout(r, CANCEL_GRACE_MS).unref()));
+      const grace = new Promise<void>((r) => (timer = deps.clock.setTimeout(r, CANCEL_GRACE_MS)));
       await Promise.race([running.then(() => {}, () => {}), grace]);
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) deps.clock.clearTimeout(timer);
       client.release(true); // closed, never reused
     }
   }
