@@ -2,9 +2,9 @@
 // (the caller's signal reaches the socket, the size limit applies while reading) and hands the answers to the pure
 // mapping. Batches larger than an entity's maxBatchSize are split into concurrent requests.
 import type { UnicsError } from '../../common/errors.ts';
-import type { BatchResult, CommandInfo, Connector, ConnectorDeps, EntityInfo, KeyResult } from '../connector.ts';
-import { failed } from '../connector.ts';
+import type { CommandInfo, Connector, ConnectorDeps, EntityInfo } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
+import { loadInChunks } from '../load-in-chunks.ts';
 import { createHttpClient } from '../http/http-client.ts';
 import { createUpstreamAuth } from '../http/create-upstream-auth.ts';
 import type { UpstreamAuth } from '../http/upstream-auth.ts';
@@ -64,20 +64,7 @@ export function createGraphqlConnector(config: GraphqlConfig, deps: ConnectorDep
         logIgnored(what, mapped.ignoredErrors);
         return mapped.results;
       };
-      if (keys.length <= entity.maxBatchSize) return loadChunk(keys);
-
-      const chunks: (readonly string[])[] = [];
-      for (let i = 0; i < keys.length; i += entity.maxBatchSize) chunks.push(keys.slice(i, i + entity.maxBatchSize));
-      const settled = await Promise.allSettled(chunks.map(loadChunk));
-      // Only a call in which every request failed is a failed call; otherwise the failed chunk's keys carry its error.
-      const firstFailure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (firstFailure && settled.every((s) => s.status === 'rejected')) throw firstFailure.reason;
-      const out = new Map<string, KeyResult>();
-      settled.forEach((s, i) => {
-        if (s.status === 'fulfilled') for (const [k, v] of s.value) out.set(k, v);
-        else for (const k of chunks[i]!) out.set(k, failed(s.reason as UnicsError));
-      });
-      return out as BatchResult;
+      return loadInChunks(keys, entity.maxBatchSize, loadChunk);
     },
 
     async call(commandName, input, ctx) {

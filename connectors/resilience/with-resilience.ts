@@ -15,6 +15,7 @@ import type { UnicsError } from '../../common/errors.ts';
 import type { ConnectorEmitter, RequestOutcome } from '../connector-events.ts';
 import type { BatchResult, CallContext, Connector, KeyResult } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
+import { splitIntoChunks } from '../load-in-chunks.ts';
 import { createMemoryCacheStore, type CacheStore } from './cache-store.ts';
 import { failAll, missingKeyError, toConnectorError } from './to-connector-error.ts';
 import type { BatchLoad, Operation } from './operation.ts';
@@ -47,12 +48,6 @@ function outcomeOf(error: UnicsError, callerAborted: boolean): RequestOutcome {
   if (connErr.CONN_ERR_CIRCUIT_OPEN.is(error)) return 'circuit_open';
   if (connErr.CONN_ERR_OVERLOADED.is(error)) return 'overloaded';
   return 'error';
-}
-
-function chunksOf(keys: readonly string[], size: number): string[][] {
-  const chunks: string[][] = [];
-  for (let i = 0; i < keys.length; i += size) chunks.push(keys.slice(i, i + size));
-  return chunks;
 }
 
 export function withResilience(connector: Connector, policy: ResiliencePolicy, deps: ResilienceDeps): Connector {
@@ -127,7 +122,7 @@ export function withResilience(connector: Connector, policy: ResiliencePolicy, d
     const maxBatchSize = Math.max(1, connector.entities.get(entity)?.maxBatchSize ?? keys.length);
     const out = new Map<string, KeyResult>();
     await Promise.all(
-      chunksOf(keys, maxBatchSize).map(async (chunk) => {
+      splitIntoChunks(keys, maxBatchSize).map(async (chunk) => {
         const attempt: Attempt = { kind: 'load', entity, keys: chunk, tenant: ctx.tenant };
         try {
           const answer = (await retrying(attempt, ctx.signal)) as BatchResult;

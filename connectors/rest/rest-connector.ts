@@ -3,6 +3,7 @@
 import type { UnicsError } from '../../common/errors.ts';
 import type { BatchResult, CommandInfo, Connector, ConnectorDeps, EntityInfo, KeyResult } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
+import { splitIntoChunks, throwIfEveryKeyFailed } from '../load-in-chunks.ts';
 import { createUpstreamAuth } from '../http/create-upstream-auth.ts';
 import { abortError, createHttpClient, expectSuccess, resolveUrl, statusError, type HttpResponse } from '../http/http-client.ts';
 import { isIdempotent, type RestConfig, type RestEntityConfig } from './rest-config.ts';
@@ -10,7 +11,6 @@ import {
   buildBatchRequest,
   buildCommandRequest,
   buildSingleRequest,
-  chunk,
   mapBatchResponse,
   mapCommandResponse,
   mapSingleResponse,
@@ -52,7 +52,7 @@ export function createRestConnector(config: RestConfig, deps: ConnectorDeps): Co
     const both = AbortSignal.any([signal, local.signal]);
     try {
       const parts = await Promise.all(
-        chunk(sendable, entity.maxBatchSize).map(async (part) => {
+        splitIntoChunks(sendable, entity.maxBatchSize).map(async (part) => {
           const { res, url } = await send(buildBatchRequest(batch, part), both);
           if (res.status === 404) {
             // A batch endpoint answers the keys it knows; a 404 means the path is wrong, not that the keys are unknown.
@@ -88,8 +88,7 @@ export function createRestConnector(config: RestConfig, deps: ConnectorDeps): Co
       }),
     );
     // When every key failed the same call failed: reject, so the caller (and its retry policy) sees one failure.
-    const firstError = results.find((r) => r.status === 'error');
-    if (firstError && results.every((r) => r.status === 'error')) throw firstError.error;
+    throwIfEveryKeyFailed(results);
     return new Map(keys.map((k, i) => [k, results[i]!]));
   }
 

@@ -10,7 +10,6 @@ import {
   buildBatchRequest,
   buildCommandRequest,
   buildSingleRequest,
-  chunk,
   getPath,
   mapBatchResponse,
   mapCommandResponse,
@@ -116,10 +115,6 @@ describe('batch loads', () => {
     const r = answered.get('A,B');
     expect(r?.status === 'error' && r.error.code).toBe('CONN_ERR_REJECTED');
     expect(screenKeys(subject, { method: 'POST' }, ['A,B']).send).toEqual(['A,B']);
-  });
-
-  it('chunks keys by maxBatchSize', () => {
-    expect(chunk(['a', 'b', 'c', 'd', 'e'], 2)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
   });
 });
 

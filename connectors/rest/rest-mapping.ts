@@ -172,13 +172,6 @@ export function mapCommandResponse(subject: Subject, command: RestCommandConfig,
   return value;
 }
 
-/** Splits keys into chunks of at most `size`. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** The result for one key of a per-key request that failed: 404 is not_found (or an empty list), the rest errors. */
 export function singleFailure(err: UnicsError, many: boolean): KeyResult {
   if (err.code === 'CONN_ERR_NOT_FOUND') return many ? ok([]) : notFound;

@@ -6,11 +6,12 @@ import { formatDuration } from '../../common/durations.ts';
 import { isUnicsError, type UnicsError } from '../../common/errors.ts';
 import { alignByKey, failed, notFound, ok, type BatchResult, type CommandInfo, type Connector, type ConnectorDeps, type EntityInfo, type KeyResult } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
+import { loadInChunks, splitIntoChunks, throwIfEveryKeyFailed } from '../load-in-chunks.ts';
 import { createUpstreamAuth } from '../http/create-upstream-auth.ts';
 import { abortError, createHttpClient } from '../http/http-client.ts';
 import type { SoapConfig, SoapEntityConfig } from './soap-config.ts';
 import { createSoapHttpClient, soapStatusError } from './soap-http-client.ts';
-import { argsAt, asList, isNotFoundFault, mapSoapError, mergeChunks, normaliseResult, SOAP_TEXT_DESERIALIZERS, valueAt } from './soap-mapping.ts';
+import { argsAt, asList, isNotFoundFault, mapSoapError, normaliseResult, SOAP_TEXT_DESERIALIZERS, valueAt } from './soap-mapping.ts';
 import { checkMapping, describeOperations, type OperationDescription } from './soap-operations.ts';
 import { screenXml } from './soap-xml-screen.ts';
 
@@ -169,21 +170,18 @@ export function createSoapConnector(config: SoapConfig, deps: ConnectorDeps): Co
       const maxBatch = entities.get(entity)!.maxBatchSize;
       if (keys.length === 0) return new Map();
       const state = await orAbort(loaded(), ctx.signal);
-      const out = new Map<string, KeyResult>();
-      const chunks: string[][] = [];
-      for (let i = 0; i < keys.length; i += maxBatch) chunks.push(keys.slice(i, i + maxBatch));
       if (e.keysArg !== undefined) {
-        const settled = await Promise.allSettled(chunks.map((c) => loadBatch(state, { ...e, keysArg: e.keysArg!, keyField: e.keyField! }, c, ctx.signal)));
-        if (ctx.signal.aborted) throw abortError(name, ctx.signal);
-        return mergeChunks(chunks, settled);
+        const batch = { ...e, keysArg: e.keysArg, keyField: e.keyField! };
+        return loadInChunks(keys, maxBatch, (c) => loadBatch(state, batch, c, ctx.signal), { abort: { connector: name, signal: ctx.signal } });
       }
-      for (const chunk of chunks) {
+      // keyArg: one call per key, at most maxBatch of them at a time.
+      const out = new Map<string, KeyResult>();
+      for (const chunk of splitIntoChunks(keys, maxBatch)) {
         const results = await Promise.all(chunk.map((k) => loadOne(state, { ...e, keyArg: e.keyArg! }, k, ctx.signal)));
         chunk.forEach((k, i) => out.set(k, results[i]!));
       }
       // Every key failed: the call failed as a whole (upstream down), which resilience must see as a rejection.
-      const values = [...out.values()];
-      if (values.every((r) => r.status === 'error')) throw (values[0] as { error: UnicsError }).error;
+      throwIfEveryKeyFailed(out.values());
       return out;
     },
 

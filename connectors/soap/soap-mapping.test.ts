@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { alignByKey } from '../connector.ts';
 import { BATCH_KEYS, FIXTURE_KEYS, FIXTURE_NOW } from './fixtures/fixture-cases.ts';
 import { connErr } from '../error-catalogue.ts';
-import { argsAt, asList, faultOf, isNotFoundFault, mapSoapError, MappingError, mergeChunks, normaliseResult, SOAP_TEXT_DESERIALIZERS, valueAt, type TypeDescription } from './soap-mapping.ts';
+import { argsAt, asList, faultOf, isNotFoundFault, mapSoapError, MappingError, normaliseResult, SOAP_TEXT_DESERIALIZERS, valueAt, type TypeDescription } from './soap-mapping.ts';
 import { checkMapping, describeOperations, type OperationDescription } from './soap-operations.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -191,19 +191,5 @@ describe('checkMapping against the recorded WSDL', () => {
     const order = (output('GetOrder') as Record<string, TypeDescription>).order as Record<string, TypeDescription>;
     expect(order.totalCents).toBe('xsd:long');
     expect(Object.keys(order.items as object)).toContain('item[]');
-  });
-});
-
-describe('mergeChunks', () => {
-  const down = connErr.CONN_ERR_UNAVAILABLE('down');
-  it('keys of a failed call carry its error while the other calls load', () => {
-    const merged = mergeChunks([['A', 'B'], ['C']], [
-      { status: 'rejected', reason: down },
-      { status: 'fulfilled', value: new Map([['C', { status: 'ok' as const, value: 3 }]]) },
-    ]);
-    expect([...merged]).toEqual([['A', { status: 'error', error: down }], ['B', { status: 'error', error: down }], ['C', { status: 'ok', value: 3 }]]);
-  });
-  it('rejects when every call failed', () => {
-    expect(() => mergeChunks([['A'], ['B']], [{ status: 'rejected', reason: down }, { status: 'rejected', reason: connErr.CONN_ERR_TIMEOUT('t') }])).toThrow(down);
   });
 });

@@ -1,7 +1,6 @@
 // The pure core of the soap adapter (STYLE.md 8): arguments from keys, records from results by dot paths, results
 // normalised by the WSDL's own type description, and the soap package's errors mapped to the CONN catalogue.
 import { isUnicsError, type UnicsError } from '../../common/errors.ts';
-import { failed, type KeyResult } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
 
 /**
@@ -208,19 +207,4 @@ export function isNotFoundFault(err: UnicsError, notFoundFault: string): boolean
   if (err.code !== 'CONN_ERR_SOAP_FAULT') return false;
   const d = err.details as { faultcode?: string; detailCode?: string } | undefined;
   return d?.detailCode === notFoundFault && !/(?:^|:)(?:Server|Receiver)\b/.test(d.faultcode ?? '');
-}
-
-/**
- * Joins the answers of a batch split into several calls: keys of a failed call carry its error, the rest load.
- * When every call failed, the batch failed as a whole: the first error is thrown.
- */
-export function mergeChunks(chunks: readonly (readonly string[])[], settled: readonly PromiseSettledResult<ReadonlyMap<string, KeyResult>>[]): Map<string, KeyResult> {
-  const firstFailure = settled.find((s) => s.status === 'rejected');
-  if (firstFailure && settled.every((s) => s.status === 'rejected')) throw firstFailure.reason;
-  const out = new Map<string, KeyResult>();
-  settled.forEach((s, i) => {
-    if (s.status === 'fulfilled') for (const [k, v] of s.value) out.set(k, v);
-    else for (const k of chunks[i]!) out.set(k, failed(s.reason as UnicsError));
-  });
-  return out;
 }

@@ -7,9 +7,10 @@ import type { TimerHandle } from '../../common/clock.ts';
 import type { BatchResult, CommandInfo, Connector, ConnectorDeps, EntityInfo, KeyResult } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
 import { abortError } from '../http/http-client.ts';
+import { loadInChunks } from '../load-in-chunks.ts';
 import type { SqlConfig } from './sql-config.ts';
 import { mapPgError } from './map-pg-error.ts';
-import { alignRows, commandValues, mergeChunks, parseInt8, timestamptzToIso } from './sql-mapping.ts';
+import { alignRows, commandValues, parseInt8, timestamptzToIso } from './sql-mapping.ts';
 
 const INT8_OID = 20;
 const TIMESTAMPTZ_OID = 1184;
@@ -146,11 +147,7 @@ export function createSqlConnector(config: SqlConfig, deps: ConnectorDeps): Conn
       const e = config.entities[entity];
       if (!e) throw connErr.CONN_ERR_UNKNOWN_ENTITY(`connector "${name}" has no entity "${entity}"; it has ${[...entities.keys()].join(', ') || 'none'}`);
       if (keys.length === 0) return new Map();
-      const chunks: string[][] = [];
-      for (let i = 0; i < keys.length; i += e.maxBatchSize) chunks.push(keys.slice(i, i + e.maxBatchSize));
-      const settled = await Promise.allSettled(chunks.map((c) => loadChunk(entity, c, ctx.signal)));
-      if (ctx.signal.aborted) throw abortError(name, ctx.signal);
-      return mergeChunks(chunks, settled);
+      return loadInChunks(keys, e.maxBatchSize, (c) => loadChunk(entity, c, ctx.signal), { abort: { connector: name, signal: ctx.signal } });
     },
 
     async call(command, input, ctx) {

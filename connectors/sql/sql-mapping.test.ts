@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapPgError } from './map-pg-error.ts';
-import { connErr } from '../error-catalogue.ts';
-import { alignRows, commandValues, mergeChunks, parseInt8, placeholdersOf, timestamptzToIso } from './sql-mapping.ts';
+import { alignRows, commandValues, parseInt8, placeholdersOf, timestamptzToIso } from './sql-mapping.ts';
 
 const where = { connector: 'shopdb', entity: 'orders' };
 
@@ -71,19 +70,5 @@ describe('mapPgError', () => {
     const aggregate = new AggregateError([refused, refused], '');
     expect(mapPgError(aggregate, at)).toMatchObject({ code: 'CONN_ERR_UNAVAILABLE', details: { errno: 'ECONNREFUSED' } });
     expect(mapPgError(new Error('Connection terminated unexpectedly'), at).code).toBe('CONN_ERR_UNAVAILABLE');
-  });
-});
-
-describe('mergeChunks', () => {
-  const down = connErr.CONN_ERR_UNAVAILABLE('down');
-  it('keys of a failed call carry its error while the other calls load', () => {
-    const merged = mergeChunks([['A', 'B'], ['C']], [
-      { status: 'rejected', reason: down },
-      { status: 'fulfilled', value: new Map([['C', { status: 'ok' as const, value: 3 }]]) },
-    ]);
-    expect([...merged]).toEqual([['A', { status: 'error', error: down }], ['B', { status: 'error', error: down }], ['C', { status: 'ok', value: 3 }]]);
-  });
-  it('rejects when every call failed', () => {
-    expect(() => mergeChunks([['A'], ['B']], [{ status: 'rejected', reason: down }, { status: 'rejected', reason: connErr.CONN_ERR_TIMEOUT('t') }])).toThrow(down);
   });
 });

@@ -1,7 +1,6 @@
 // The pure core of the sql adapter (STYLE.md 8): parameters of a statement, command values from input fields, rows
 // aligned to keys, and the value conversions applied to every result.
-import type { UnicsError } from '../../common/errors.ts';
-import { alignByKey, failed, type KeyResult } from '../connector.ts';
+import { alignByKey, type KeyResult } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
 
 /** The distinct $n parameters a statement uses, ascending; string literals, quoted names and comments are skipped. */
@@ -58,19 +57,4 @@ export function timestamptzToIso(parseDate: (text: string) => unknown): (text: s
     const d = parseDate(text);
     return d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : text;
   };
-}
-
-/**
- * Joins the answers of a batch split into several calls: keys of a failed call carry its error, the rest load.
- * When every call failed, the batch failed as a whole: the first error is thrown.
- */
-export function mergeChunks(chunks: readonly (readonly string[])[], settled: readonly PromiseSettledResult<ReadonlyMap<string, KeyResult>>[]): Map<string, KeyResult> {
-  const firstFailure = settled.find((s) => s.status === 'rejected');
-  if (firstFailure && settled.every((s) => s.status === 'rejected')) throw firstFailure.reason;
-  const out = new Map<string, KeyResult>();
-  settled.forEach((s, i) => {
-    if (s.status === 'fulfilled') for (const [k, v] of s.value) out.set(k, v);
-    else for (const k of chunks[i]!) out.set(k, failed(s.reason as UnicsError));
-  });
-  return out;
 }

@@ -1,11 +1,11 @@
 // The xml adapter's I/O shell: one HTTP call per batch of keys (GET with the keys in a query parameter, or POST with
 // an XML body), the answer read under the size limit, parsed by parseXmlSafely and mapped by the pure core.
 // The caller's AbortSignal goes to the socket and to the parser; resilience is added around this by withResilience.
-import type { UnicsError } from '../../common/errors.ts';
 import { isUnicsError } from '../../common/errors.ts';
 import type { BatchResult, CallContext, Connector, ConnectorDeps, EntityInfo, KeyResult } from '../connector.ts';
 import { failed, notFound, ok } from '../connector.ts';
 import { connErr } from '../error-catalogue.ts';
+import { loadInChunks } from '../load-in-chunks.ts';
 import { createUpstreamAuth } from '../http/create-upstream-auth.ts';
 import { abortError, createHttpClient, expectSuccess, resolveUrl, statusError, type HttpRequest } from '../http/http-client.ts';
 import { parseXmlSafely } from './safe-xml.ts';
@@ -79,19 +79,8 @@ export function createXmlConnector(config: XmlConfig, deps: ConnectorDeps): Conn
           early.set(key, failed(connErr.CONN_ERR_REJECTED(`connector "${name}": entity "${entity}": cannot ask for key ${JSON.stringify(key)}: ${why}`)));
         } else early.set(key, e.many ? ok([]) : notFound);
       }
-      const batches: string[][] = [];
-      for (let i = 0; i < sendable.length; i += e.maxBatchSize) batches.push(sendable.slice(i, i + e.maxBatchSize));
-      const settled = await Promise.allSettled(batches.map((batch) => fetchBatch(entity, e, batch, ctx.signal)));
-      const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
-      for (const reason of failures) if (!isUnicsError(reason)) throw reason; // a bug, not an upstream failure
-      if (failures.length > 0 && failures.length === batches.length) throw failures[0];
-      if (ctx.signal.aborted) throw abortError(name, ctx.signal);
-
-      const answers = new Map<string, KeyResult>(early);
-      settled.forEach((s, i) => {
-        if (s.status === 'fulfilled') for (const [k, v] of s.value) answers.set(k, v);
-        else for (const k of batches[i]!) answers.set(k, failed(s.reason as UnicsError));
-      });
+      const loaded = await loadInChunks(sendable, e.maxBatchSize, (batch) => fetchBatch(entity, e, batch, ctx.signal), { abort: { connector: name, signal: ctx.signal } });
+      const answers = new Map<string, KeyResult>([...early, ...loaded]);
       // Every requested key exactly once, in the order asked.
       return new Map(keys.map((k) => [k, answers.get(k) ?? (e.many ? ok([]) : notFound)]));
     },
