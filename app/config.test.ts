@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       server: { host: '127.0.0.1', port: 4000 },
       log: { level: 'info', pretty: false },
       services: {},
+      connectors: [],
     });
   });
 
@@ -72,8 +73,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ UNICS_CONFIG: file('- a\n- b\n') })).toThrow(/must hold a YAML mapping .* but holds a list/);
   });
 
-  it('loads the example file shipped in the repository', () => {
-    expect(loadConfig({ UNICS_CONFIG: join(import.meta.dirname, '..', 'unics.example.yaml') }).server.port).toBe(4000);
+  it('loads the example file shipped in the repository, with its demo connectors', () => {
+    const config = loadConfig({ UNICS_CONFIG: join(import.meta.dirname, '..', 'unics.example.yaml'), CRM_SECRET: 'demo-secret', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/unics' });
+    expect(config.server.port).toBe(4000);
+    expect(config.connectors.map((c) => (c as { name: string }).name)).toEqual(['crm', 'shop', 'helpdesk', 'wms']);
+  });
+
+  it('checks connector definitions at start-up, naming the connector and the fix', () => {
+    const path = file('connectors:\n  - name: crm\n    kind: rest\n    timeout: 3000\n    endpoint: http://127.0.0.1:7001/api/v1\n    entities: { contact: { single: { path: "/contacts/{key}" } } }\n');
+    expect(() => loadConfig({ UNICS_CONFIG: path })).toThrow('connector "crm": timeout must be a duration like "3s", but got 3000. Write "3s" or "3000ms".');
   });
 });
 

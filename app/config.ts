@@ -6,6 +6,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { commonErrors } from '../common/index.ts';
 import { LOG_LEVELS } from '../common/logger.ts';
+import { builtinConnectorKinds } from '../connectors/builtin-kinds.ts';
+import { createConnectorRegistry, validateConnectorDefinitions } from '../connectors/connector-registry.ts';
 
 const configSchema = z
   .object({
@@ -33,6 +35,8 @@ const configSchema = z
       })
       .strict()
       .default({}),
+    /** Connector definitions (docs/connectors.md); each is validated by the connector registry below. */
+    connectors: z.array(z.unknown()).default([]),
   })
   .strict();
 
@@ -126,5 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (env.DATABASE_URL) services.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) services.redisUrl = env.REDIS_URL;
   if (env.CONNECT_URL) services.connectUrl = env.CONNECT_URL;
-  return parseConfig({ ...fromFile, server, log, services }, file ? `${file} and the environment` : 'the environment');
+  const config = parseConfig({ ...fromFile, server, log, services }, file ? `${file} and the environment` : 'the environment');
+  // Connector definitions are checked here, at start-up, so a typo fails before anything listens.
+  validateConnectorDefinitions(config.connectors, createConnectorRegistry(builtinConnectorKinds));
+  return config;
 }
