@@ -2,7 +2,7 @@
 // so a syntax error or an undeclared keys variable stops start-up with a message naming the connector, the entity
 // or command and the place in the document, instead of failing every call later.
 import { z } from 'zod';
-import { parseSize } from '../../common/durations.ts';
+import { sizeField } from '../config-fields.ts';
 import { connErr } from '../error-catalogue.ts';
 import { authConfigSchema, type AuthConfig } from '../http/upstream-auth.ts';
 import { checkVariables, compileOperation, type CompiledOperation, type OperationProblem } from './graphql-operations.ts';
@@ -43,19 +43,6 @@ const commandSchema = z
   })
   .strict();
 
-// z.unknown, so a bare number reaches parseSize, whose message shows how to write it ("8" -> "8kb" or "8b").
-const maxResponseSize = z
-  .unknown()
-  .default('8mb')
-  .transform((value, ctx) => {
-    try {
-      return parseSize(value, 'maxResponseSize', { minBytes: 1024 });
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message, params: { whole: true } });
-      return z.NEVER;
-    }
-  });
-
 const rawSchema = z
   .object({
     name: z.string().min(1),
@@ -63,7 +50,7 @@ const rawSchema = z
     endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL like "http://127.0.0.1:7003/graphql"' }),
     auth: authConfigSchema.default({ type: 'none' }),
     headers: z.record(z.string(), z.string()).default({}),
-    maxResponseSize,
+    maxResponseSize: sizeField('maxResponseSize', { minBytes: 1024 }).prefault('8mb'),
     entities: z.record(z.string().regex(ITEM_NAME, 'entity names are letters, digits, "_" and "-"'), entitySchema).default({}),
     commands: z.record(z.string().regex(ITEM_NAME, 'command names are letters, digits, "_" and "-"'), commandSchema).default({}),
   })

@@ -2,7 +2,7 @@
 // to write it, defaults in one place. Entities are loaded by a batch request (many keys in one call) or by one
 // request per key; commands fill {field} placeholders in their path from the caller's input.
 import { z } from 'zod';
-import { parseSize } from '../../common/durations.ts';
+import { sizeField } from '../config-fields.ts';
 import { authConfigSchema } from '../http/upstream-auth.ts';
 
 const DOT_PATH = /^[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)*$/;
@@ -72,18 +72,6 @@ const commandSchema = z
   })
   .strict();
 
-const maxResponseSize = z
-  .unknown()
-  .default('8mb')
-  .transform((value, ctx) => {
-    try {
-      return parseSize(value, 'maxResponseSize', { minBytes: 1024, maxBytes: 1024 ** 3 });
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message, params: { whole: true } });
-      return z.NEVER;
-    }
-  });
-
 export const restConfigSchema = z
   .object({
     name: z.string().min(1),
@@ -93,7 +81,7 @@ export const restConfigSchema = z
     /** Sent with every request (auth headers win over these). */
     headers: z.record(z.string(), z.string()).default({}),
     /** Largest answer read, like "8mb"; larger answers fail with CONN_ERR_RESPONSE_TOO_LARGE. */
-    maxResponseSize,
+    maxResponseSize: sizeField('maxResponseSize', { minBytes: 1024, maxBytes: 1024 ** 3 }).prefault('8mb'),
     /** Keep-alive connections to the upstream. */
     connections: z.number().int().min(1).max(1024).default(32),
     /** What check() asks (without credentials); any answer below 500 counts as reachable. */

@@ -1,20 +1,8 @@
 // The soap kind's configuration (validated once by the registry; STYLE.md 6). Entities map a key list (or a single
 // key) onto an operation's arguments and find the records in its result by dot paths; commands name an operation.
 import { z } from 'zod';
-import { parseDuration, parseSize } from '../../common/durations.ts';
+import { durationField, sizeField } from '../config-fields.ts';
 import { authConfigSchema } from '../http/upstream-auth.ts';
-
-/** A "3s"/"8mb"-style setting parsed at load time; the message already names the setting (see connector-config.ts). */
-function measured(field: string, parse: (value: unknown, name: string) => number) {
-  return z.unknown().transform((value, ctx) => {
-    try {
-      return parse(value, field);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message, params: { whole: true } });
-      return z.NEVER;
-    }
-  });
-}
 
 const dotPath = z.string().regex(/^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*$/, 'must be a dot path of element names like "customerNos.customerNo"');
 
@@ -66,9 +54,9 @@ export const soapConfigSchema = z
     endpoint: z.url({ protocol: /^https?$/ }).optional(),
     auth: authConfigSchema.default({ type: 'none' }),
     /** Largest answer read (the WSDL included). Default "8mb". */
-    maxResponseSize: measured('maxResponseSize', (v, n) => parseSize(v, n, { minBytes: 1024 })).prefault('8mb'),
+    maxResponseSize: sizeField('maxResponseSize', { minBytes: 1024 }).prefault('8mb'),
     /** How long the first use may wait for the WSDL. Default "10s". */
-    wsdlTimeout: measured('wsdlTimeout', (v, n) => parseDuration(v, n, { minMs: 1 })).prefault('10s'),
+    wsdlTimeout: durationField('wsdlTimeout', { minMs: 1 }).prefault('10s'),
     /** Deepest element nesting accepted in an answer. Default 64. */
     maxXmlDepth: z.number().int().min(4).max(1_000).default(64),
     entities: z.record(z.string().min(1), entitySchema).default({}),

@@ -1,19 +1,8 @@
 // The sql kind's configuration (validated once by the registry; STYLE.md 6). An entity is one query taking the
 // batch's keys as a text[] in $1; a command is one statement whose $1..$n come from named input fields.
 import { z } from 'zod';
-import { parseDuration } from '../../common/durations.ts';
+import { durationField } from '../config-fields.ts';
 import { placeholdersOf } from './sql-mapping.ts';
-
-function duration(field: string) {
-  return z.unknown().transform((value, ctx) => {
-    try {
-      return parseDuration(value, field, { minMs: 1, maxMs: 600_000 });
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message, params: { whole: true } });
-      return z.NEVER;
-    }
-  });
-}
 
 const entitySchema = z
   .object({
@@ -66,7 +55,7 @@ export const sqlConfigSchema = z
     /** Connections in the pool. */
     poolSize: z.number().int().min(1).max(1_000).default(10),
     /** How long to wait for a connection (a new one, or a free one from a busy pool). Default "5s". */
-    connectTimeout: duration('connectTimeout').prefault('5s'),
+    connectTimeout: durationField('connectTimeout', { minMs: 1, maxMs: 600_000 }).prefault('5s'),
     entities: z.record(z.string().min(1), entitySchema).default({}),
     commands: z.record(z.string().min(1), commandSchema).default({}),
   })

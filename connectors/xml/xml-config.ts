@@ -1,7 +1,7 @@
 // The xml connector's configuration: validated and compiled once at load time (STYLE.md 6), so a bad path or
 // template fails at startup with a message naming the setting. Defaults live here and in the README's table.
 import { z } from 'zod';
-import { parseSize } from '../../common/durations.ts';
+import { sizeField } from '../config-fields.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http/http-client.ts';
 import { authConfigSchema } from '../http/upstream-auth.ts';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES } from './safe-xml.ts';
@@ -25,18 +25,6 @@ function compiled<T>(compile: (text: string) => T) {
 }
 
 const path = compiled<XmlPath>(compileXmlPath);
-
-// parseSize's message already names the setting and what arrived, so it is passed whole (connector-config.ts does
-// the same for durations).
-const size = (setting: string) =>
-  z.unknown().transform((value, ctx) => {
-    try {
-      return parseSize(value, setting, { minBytes: 1024, maxBytes: 1024 ** 3 });
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message, params: { whole: true } });
-      return z.NEVER;
-    }
-  });
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -137,7 +125,7 @@ export const xmlConfigSchema = z
     /** Extra headers sent with every request (not for secrets: use auth). */
     headers: z.record(z.string(), z.string()).default({}),
     /** Largest answer read, as a size like "8mb"; larger ones fail unread with CONN_ERR_RESPONSE_TOO_LARGE. */
-    maxResponseSize: size('maxResponseSize').default(DEFAULT_MAX_RESPONSE_BYTES),
+    maxResponseSize: sizeField('maxResponseSize', { minBytes: 1024, maxBytes: 1024 ** 3 }).default(DEFAULT_MAX_RESPONSE_BYTES),
     /** Deepest element nesting accepted (the root is 1). */
     maxDepth: z.number().int().min(2).max(1000).default(DEFAULT_MAX_DEPTH),
     /** Most elements plus attributes accepted in one answer. */
