@@ -209,3 +209,35 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
 export function truncate(text: string): string {
   return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
 }
+
+/**
+ * The `oversized` knob's answer: `head`, then `item` repeated in chunks of about 64 KiB until at least `bytes` were
+ * sent, then `tail` — a valid document when `item` is one element of the list that `head` opens and `tail` closes.
+ * Streamed without a content-length (so the client has to count while reading), one reused chunk at a time with
+ * backpressure, and stopped as soon as the client hangs up: the simulator's own memory stays flat, which lets a test
+ * measure the client's.
+ */
+export async function streamOversized(
+  res: ServerResponse,
+  body: { readonly contentType: string; readonly head: string; readonly item: string; readonly tail: string; readonly bytes: number },
+): Promise<void> {
+  const chunk = Buffer.from(body.item.repeat(Math.max(1, Math.floor(65_536 / body.item.length))), 'utf8');
+  res.writeHead(200, { 'content-type': body.contentType });
+  res.write(body.head);
+  let sent = 0;
+  while (sent < body.bytes && !res.destroyed) {
+    sent += chunk.length;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end(body.tail);
+}

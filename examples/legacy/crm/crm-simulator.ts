@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../../../common/clock.ts';
 import type { DemoData } from '../demo-data.ts';
-import { createSimulator, sendJson, truncate, type Simulator, type SimulatorKnobs, type SimulatorRequest } from '../simulator-kit.ts';
+import { createSimulator, sendJson, streamOversized, truncate, type Simulator, type SimulatorKnobs, type SimulatorRequest } from '../simulator-kit.ts';
 import { createCrmContactStore, CrmInputError, type CrmContact } from './crm-contact-store.ts';
 import { createCrmTokenIssuer } from './crm-oauth.ts';
 
@@ -173,30 +173,8 @@ function answer(sr: SimulatorRequest, res: ServerResponse, value: unknown): Prom
   sendJson(res, 200, value);
 }
 
-/**
- * Streams a ~20 MB JSON answer without a content-length (so the client has to count while reading), one reused
- * chunk at a time with backpressure, and stops as soon as the client hangs up: the simulator's own memory stays
- * flat, which lets a test measure the client's.
- */
-async function sendOversized(res: ServerResponse, value: unknown): Promise<void> {
+/** Streams a ~20 MB JSON answer: the real answer repeated in a list (see streamOversized). */
+function sendOversized(res: ServerResponse, value: unknown): Promise<void> {
   const record = JSON.stringify(value);
-  const chunk = Buffer.from(`${record},`.repeat(Math.max(1, Math.floor(65_536 / (record.length + 1)))), 'utf8');
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-  res.write('{"items":[');
-  let sent = 0;
-  while (sent < CRM_OVERSIZED_BYTES && !res.destroyed) {
-    sent += chunk.length;
-    if (!res.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
-  }
-  if (!res.destroyed) res.end(`${record}]}`);
+  return streamOversized(res, { contentType: 'application/json; charset=utf-8', head: '{"items":[', item: `${record},`, tail: `${record}]}`, bytes: CRM_OVERSIZED_BYTES });
 }

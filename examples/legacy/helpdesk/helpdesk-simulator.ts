@@ -17,7 +17,7 @@ import {
 } from 'graphql';
 import { systemClock, type Clock } from '../../../common/clock.ts';
 import type { DemoData } from '../demo-data.ts';
-import { createSimulator, sendJson, truncate, type Simulator, type SimulatorKnobs, type SimulatorRequest } from '../simulator-kit.ts';
+import { createSimulator, sendJson, streamOversized, truncate, type Simulator, type SimulatorKnobs, type SimulatorRequest } from '../simulator-kit.ts';
 import { createHelpdeskSchema } from './helpdesk-schema.ts';
 import { createTicketStore, type Ticket } from './helpdesk-ticket-store.ts';
 
@@ -92,26 +92,10 @@ function readParams(sr: SimulatorRequest): GraphqlParams | string {
   return { query, variables: (variables ?? undefined) as Record<string, unknown> | undefined, operationName: operationName ?? undefined };
 }
 
-/** Streams ~20 MB of syntactically valid JSON in chunks, stopping as soon as the client goes away. */
-async function sendOversized(res: ServerResponse, sample: Ticket | undefined): Promise<void> {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+/** Streams ~20 MB of syntactically valid JSON: one ticket repeated in a list (see streamOversized). */
+function sendOversized(res: ServerResponse, sample: Ticket | undefined): Promise<void> {
   const item = JSON.stringify(sample ?? { id: 'T0000000' });
-  const chunk = Buffer.from(`${item},`.repeat(Math.ceil(65_536 / (item.length + 1))), 'utf8');
-  res.write('{"data":{"ticketsByUsers":[');
-  for (let sent = 0; sent < HELPDESK_OVERSIZED_BYTES && !res.destroyed; sent += chunk.length) {
-    if (!res.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
-  }
-  if (!res.destroyed) res.end(`${item}]}}`);
+  return streamOversized(res, { contentType: 'application/json; charset=utf-8', head: '{"data":{"ticketsByUsers":[', item: `${item},`, tail: `${item}]}}`, bytes: HELPDESK_OVERSIZED_BYTES });
 }
 
 /**

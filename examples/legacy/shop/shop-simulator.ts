@@ -5,7 +5,7 @@
 // oversized -> a ~20 MB answer; errorRate -> soap:Server faults (HTTP 500).
 import type { ServerResponse } from 'node:http';
 import { systemClock, type Clock } from '../../../common/clock.ts';
-import { createSimulator, truncate, type Simulator, type SimulatorRequest } from '../simulator-kit.ts';
+import { createSimulator, streamOversized, truncate, type Simulator, type SimulatorRequest } from '../simulator-kit.ts';
 import type { ShopDatabase } from './shop-database.ts';
 import { orderById, ordersByCustomers, refundOrder, type ShopOrder } from './shop-queries.ts';
 import { MAX_CUSTOMER_NOS, SHOP_OPERATIONS, shopWsdl, soapActionOf, type ShopOperation } from './shop-wsdl.ts';
@@ -30,21 +30,15 @@ function sendFault(res: ServerResponse, fault: ShopFault): void {
   send(res, 500, faultEnvelope(fault)); // SOAP 1.1: faults travel with HTTP 500, Client faults included
 }
 
-/** A valid-looking answer far over any sane size limit, streamed in chunks without a content-length. */
-function sendOversized(res: ServerResponse, bytes: number): void {
-  res.writeHead(200, { 'content-type': XML });
-  res.write(envelope('<tns:GetOrdersByCustomerResponse><tns:orders>').replace('</soap:Body></soap:Envelope>', ''));
-  const chunk = `<!-- ${'x'.repeat(64 * 1024)} -->`;
-  let sent = 0;
-  const writeMore = () => {
-    while (sent < bytes) {
-      sent += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', writeMore);
-    }
-    res.end('</tns:orders></tns:GetOrdersByCustomerResponse></soap:Body></soap:Envelope>');
-  };
-  res.on('close', () => (sent = bytes)); // the client gave up: stop producing
-  writeMore();
+/** A valid-looking answer far over any sane size limit: XML comments inside the orders list (see streamOversized). */
+function sendOversized(res: ServerResponse, bytes: number): Promise<void> {
+  return streamOversized(res, {
+    contentType: XML,
+    head: envelope('<tns:GetOrdersByCustomerResponse><tns:orders>').replace('</soap:Body></soap:Envelope>', ''),
+    item: `<!-- ${'x'.repeat(64 * 1024)} -->`,
+    tail: '</tns:orders></tns:GetOrdersByCustomerResponse></soap:Body></soap:Envelope>',
+    bytes,
+  });
 }
 
 function required(req: SoapRequest, name: string): string {

@@ -8,7 +8,7 @@ import { systemClock, type Clock } from '../../../common/clock.ts';
 import { parseXmlSafely } from '../../../connectors/xml/safe-xml.ts';
 import { compileXmlPath, selectAll, selectText, textOf } from '../../../connectors/xml/xml-path.ts';
 import type { DemoData } from '../demo-data.ts';
-import { createSimulator, truncate, type Simulator, type SimulatorKnobs, type SimulatorRequest } from '../simulator-kit.ts';
+import { createSimulator, streamOversized, truncate, type Simulator, type SimulatorKnobs, type SimulatorRequest } from '../simulator-kit.ts';
 import { hostileDocument, HOSTILE_KINDS, type HostileKind } from './hostile-documents.ts';
 import { parseSapTimestampLong, renderError, renderIdoc, renderShipmentPacket, STATUS_BY_STTRG } from './idoc-shipments.ts';
 import { createWmsShipmentStore, type WmsShipment, type WmsStatus } from './wms-shipment-store.ts';
@@ -177,29 +177,8 @@ async function readStatusUpdate(body: Buffer): Promise<{ status: WmsStatus; atMs
   return { status, atMs };
 }
 
-/**
- * Streams ~30 MB of valid IDocs without a content-length (so the client has to count while reading), one reused
- * chunk at a time with backpressure, and stops as soon as the client hangs up.
- */
-async function sendOversized(res: ServerResponse, sample: WmsShipment | undefined, docnum: number, nowMs: number): Promise<void> {
+/** Streams ~30 MB of valid IDocs: one shipment's IDoc repeated (see streamOversized). */
+function sendOversized(res: ServerResponse, sample: WmsShipment | undefined, docnum: number, nowMs: number): Promise<void> {
   const idoc = sample ? renderIdoc(sample, { docnum, createdAtMs: nowMs }) : '<IDOC BEGIN="1"/>';
-  const chunk = Buffer.from(`${idoc}\n`.repeat(Math.max(1, Math.floor(65_536 / (idoc.length + 1)))), 'utf8');
-  res.writeHead(200, { 'content-type': XML_TYPE });
-  res.write('<?xml version="1.0" encoding="UTF-8"?>\n<SHPMNT05>\n');
-  let sent = 0;
-  while (sent < WMS_OVERSIZED_BYTES && !res.destroyed) {
-    sent += chunk.length;
-    if (!res.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
-  }
-  if (!res.destroyed) res.end('</SHPMNT05>\n');
+  return streamOversized(res, { contentType: XML_TYPE, head: '<?xml version="1.0" encoding="UTF-8"?>\n<SHPMNT05>\n', item: `${idoc}\n`, tail: '</SHPMNT05>\n', bytes: WMS_OVERSIZED_BYTES });
 }
