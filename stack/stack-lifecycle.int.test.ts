@@ -1,7 +1,7 @@
 // The stack CLI as a user runs it, on its own run directory (not the shared test stack): up, idempotent up,
 // recovery from a killed service, down leaving no process behind, and a clear error for a port already taken.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -73,6 +73,20 @@ describe('npm run stack -- up|status|env|down', () => {
     const after = await runCli(['status'], env);
     expect(after.code).toBe(3);
     expect(after.stdout).toContain('not running');
+  });
+
+  it('recovers a run directory whose start was interrupted (no readable state file), leaving nothing behind', async () => {
+    // What a SIGKILL in the middle of `up` leaves: a run directory with half-written data and a torn state file.
+    mkdirSync(join(runDir, 'kafka', 'data'), { recursive: true });
+    writeFileSync(join(runDir, 'state.json'), '{"version": 1, "runDir": ');
+    const up = await runCli(['up'], env);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain('found a run directory without a readable state file (an interrupted start?); cleaning it up');
+    const state = readState();
+    const down = await runCli(['down'], env);
+    expect(down.code, down.stderr).toBe(0);
+    for (const pid of Object.values(state.pids)) expect(isAlive(pid!)).toBe(false);
+    expect(findProcessesMentioning(runDir)).toEqual([]);
   });
 
   it('explains when PostgreSQL\'s unprivileged user cannot reach the run directory', async () => {
