@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { Clock } from '../common/clock.ts';
 import type { UnicsError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
+import type { RequestOutcome } from './connector-events.ts';
 
 /** The caller's context for one call. */
 export interface CallContext {
@@ -18,7 +19,32 @@ export interface CallContext {
   readonly tenant: string;
   /** Aborted when the caller gives up or a timeout fires; adapters pass it to their I/O so the request is cancelled. */
   readonly signal: AbortSignal;
+  /**
+   * Told what the resilience layer did for this call (cache lookups, singleflight joins, upstream attempts), so a
+   * request can explain its own cost. Must not throw. Attempts of a request shared by singleflight are told to the
+   * caller that started it.
+   */
+  readonly observe?: (event: CallObservation) => void;
 }
+
+/** What `CallContext.observe` hears: one event per cache lookup, singleflight join and upstream attempt. */
+export type CallObservation =
+  | { readonly type: 'cache'; readonly connector: string; readonly entity: string; readonly hits: number; readonly misses: number }
+  | { readonly type: 'singleflight'; readonly connector: string; readonly entity: string; readonly shared: number; readonly requested: number }
+  | {
+      readonly type: 'attempt';
+      readonly connector: string;
+      readonly kind: 'load' | 'call';
+      /** The entity (load) or command (call). */
+      readonly operation: string;
+      /** Keys sent upstream in this attempt (1 for a call). */
+      readonly batchSize: number;
+      /** 1 for the first try, 2 for the first retry, … */
+      readonly attempt: number;
+      readonly durationMs: number;
+      readonly outcome: RequestOutcome;
+      readonly code?: string;
+    };
 
 export type KeyResult<V = unknown> =
   | { readonly status: 'ok'; readonly value: V }

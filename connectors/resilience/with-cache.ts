@@ -71,6 +71,7 @@ export function withCache(load: BatchLoad, options: CacheOptions): BatchLoad {
       }
     });
     onLookup?.({ entity, tenant: ctx.tenant, hits: distinct.length - misses.length, misses: misses.length });
+    ctx.observe?.({ type: 'cache', connector, entity, hits: distinct.length - misses.length, misses: misses.length });
     if (misses.length === 0) return answers;
 
     const fetched: BatchResult = await load(entity, misses, ctx);

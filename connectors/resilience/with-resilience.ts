@@ -35,9 +35,10 @@ export interface ResilienceDeps {
 }
 
 /** One upstream request, as seen by the attempt pipeline. A fresh object per request: retries pass the same one. */
-type Attempt =
+type Attempt = (
   | { readonly kind: 'load'; readonly entity: string; readonly keys: readonly string[]; readonly tenant: string }
-  | { readonly kind: 'call'; readonly command: string; readonly input: Readonly<Record<string, unknown>>; readonly tenant: string };
+  | { readonly kind: 'call'; readonly command: string; readonly input: Readonly<Record<string, unknown>>; readonly tenant: string }
+) & { readonly observe?: CallContext['observe'] };
 
 const describe = (a: Attempt) =>
   a.kind === 'load' ? `load of ${a.entity} (${a.keys.length} ${a.keys.length === 1 ? 'key' : 'keys'})` : `command ${a.command}`;
@@ -93,12 +94,16 @@ export function withResilience(connector: Connector, policy: ResiliencePolicy, d
     };
     try {
       const value = await guarded(a, signal);
-      events.emit('connector.request', { ...base, outcome: 'success', durationMs: clock.monotonicMs() - startedMs });
+      const durationMs = clock.monotonicMs() - startedMs;
+      events.emit('connector.request', { ...base, outcome: 'success', durationMs });
+      a.observe?.({ type: 'attempt', ...base, outcome: 'success', durationMs });
       return value;
     } catch (err) {
       const error = toConnectorError(name, err, signal);
       const outcome = outcomeOf(error, signal.aborted);
-      events.emit('connector.request', { ...base, outcome, code: error.code, durationMs: clock.monotonicMs() - startedMs });
+      const durationMs = clock.monotonicMs() - startedMs;
+      events.emit('connector.request', { ...base, outcome, code: error.code, durationMs });
+      a.observe?.({ type: 'attempt', ...base, outcome, code: error.code, durationMs });
       throw error;
     }
   };
@@ -123,7 +128,7 @@ export function withResilience(connector: Connector, policy: ResiliencePolicy, d
     const out = new Map<string, KeyResult>();
     await Promise.all(
       splitIntoChunks(keys, maxBatchSize).map(async (chunk) => {
-        const attempt: Attempt = { kind: 'load', entity, keys: chunk, tenant: ctx.tenant };
+        const attempt: Attempt = { kind: 'load', entity, keys: chunk, tenant: ctx.tenant, observe: ctx.observe };
         try {
           const answer = (await retrying(attempt, ctx.signal)) as BatchResult;
           for (const key of chunk) out.set(key, answer.get(key) ?? { status: 'error', error: missingKeyError(name, entity, key) });
@@ -181,7 +186,7 @@ export function withResilience(connector: Connector, policy: ResiliencePolicy, d
           `connector "${name}" has no command ${JSON.stringify(command)}; it has ${list(connector.commands.keys())}`,
         );
       }
-      const attempt: Attempt = { kind: 'call', command, input, tenant: ctx.tenant };
+      const attempt: Attempt = { kind: 'call', command, input, tenant: ctx.tenant, observe: ctx.observe };
       try {
         // A write that may not be repeated safely is tried once: a timeout does not prove it did not happen.
         return await (info.idempotent ? retrying : instrumented)(attempt, ctx.signal);

@@ -46,7 +46,7 @@ export function withSingleflight(load: BatchLoad, options: SingleflightOptions):
     for (const scoped of flight.scoped) if (inflight.get(scoped) === flight) inflight.delete(scoped);
   };
 
-  const start = (entity: string, keys: string[], tenant: string, prefix: string): Flight => {
+  const start = (entity: string, keys: string[], caller: CallContext, prefix: string): Flight => {
     const flight: Flight = {
       entity,
       controller: new AbortController(),
@@ -58,7 +58,8 @@ export function withSingleflight(load: BatchLoad, options: SingleflightOptions):
       done: Promise.resolve(),
     };
     for (const scoped of flight.scoped) inflight.set(scoped, flight);
-    const ctx: CallContext = { tenant, signal: flight.controller.signal };
+    // The attempts are told to the caller who started the flight; joiners hear only that they shared it.
+    const ctx: CallContext = { tenant: caller.tenant, signal: flight.controller.signal, observe: caller.observe };
     flight.done = (async () => load(entity, keys, ctx))().then(
       (result) => {
         flight.result = result;
@@ -138,7 +139,8 @@ export function withSingleflight(load: BatchLoad, options: SingleflightOptions):
       }
     }
     onShared?.({ entity, tenant, shared, requested: fresh.length + shared });
-    if (fresh.length > 0) needs.set(start(entity, fresh, tenant, prefix), fresh);
+    ctx.observe?.({ type: 'singleflight', connector, entity, shared, requested: fresh.length + shared });
+    if (fresh.length > 0) needs.set(start(entity, fresh, ctx, prefix), fresh);
     return join(needs, keys, signal);
   };
 }
