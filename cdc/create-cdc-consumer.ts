@@ -1,0 +1,147 @@
+// A kafkajs consumer group over Debezium-format topics: at-least-once delivery with offsets committed only after the
+// decoded changes were applied, poison messages sent to a dead-letter topic with the reason in headers (the pipeline
+// keeps going), per-partition order kept, and events for metrics and logs (STYLE.md 10).
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { isUnicsError } from '../common/errors.ts';
+import type { Logger } from '../common/logger.ts';
+import { createEmitter, type Emitter } from '../common/typed-events.ts';
+import { decodeChangeEvent, type DecodedEvent } from './decode-change-event.ts';
+
+export interface AppliedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** Decoded events of one partition, in offset order (poison messages already removed). */
+  readonly events: ReadonlyArray<{ readonly offset: string; readonly event: DecodedEvent }>;
+}
+
+export interface CdcConsumerEvents {
+  'cdc.applied': { topic: string; partition: number; count: number; ops: Record<string, number>; durationMs: number };
+  /** Source commit to applied, per change with a source timestamp (ms). */
+  'cdc.lag': { topic: string; lagMs: number };
+  'cdc.dead_letter': { topic: string; partition: number; offset: string; reason: string };
+  'cdc.apply_failed': { topic: string; partition: number; error: unknown; attempt: number };
+}
+
+export interface CdcConsumerOptions {
+  readonly brokers: readonly string[];
+  readonly groupId: string;
+  /** Topic names, or regular expressions (e.g. /^unics\.shop\./). */
+  readonly topics: ReadonlyArray<string | RegExp>;
+  /** Applies one partition's batch; must be idempotent (a batch may be delivered again after a crash or rebalance). */
+  readonly apply: (batch: AppliedBatch) => Promise<void>;
+  /** Where poison messages go. Default `<groupId>.dlq`. */
+  readonly deadLetterTopic?: string;
+  readonly log: Logger;
+  readonly clientId?: string;
+  /** Start from the earliest offset when the group has none. Default true. */
+  readonly fromBeginning?: boolean;
+  /** Partitions processed at once (order is kept within each). Default 4. */
+  readonly partitionsConsumedConcurrently?: number;
+  /** Most messages handed to `apply` at once; bounds in-flight work. Default 500. */
+  readonly maxBatchMessages?: number;
+  /** Wait between attempts when `apply` fails (the batch is retried, never skipped). Default 500 ms. */
+  readonly retryDelayMs?: number;
+  readonly now?: () => number;
+}
+
+export interface CdcConsumer {
+  readonly events: Emitter<CdcConsumerEvents>;
+  start(): Promise<void>;
+  /** Stops fetching, finishes the batch in hand, commits what was applied, and disconnects. */
+  stop(): Promise<void>;
+}
+
+export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
+  const events = createEmitter<CdcConsumerEvents>();
+  const now = opts.now ?? Date.now;
+  const dlqTopic = opts.deadLetterTopic ?? `${opts.groupId}.dlq`;
+  const maxBatch = opts.maxBatchMessages ?? 500;
+  const kafka = new Kafka({ clientId: opts.clientId ?? 'unics-cdc', brokers: [...opts.brokers], logLevel: logLevel.WARN, logCreator: () => ({ level, log }) => {
+    if (level <= logLevel.WARN) opts.log.warn({ kafkajs: log.message, namespace: log.namespace }, 'kafkajs');
+  } });
+  const consumer: Consumer = kafka.consumer({ groupId: opts.groupId, maxWaitTimeInMs: 50, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  let stopping = false;
+
+  async function deadLetter(batch: EachBatchPayload['batch'], offset: string, key: Buffer | null, value: Buffer | null, reason: string): Promise<void> {
+    await producer.send({
+      topic: dlqTopic,
+      messages: [{
+        key,
+        value,
+        headers: {
+          'unics-dlq-reason': reason,
+          'unics-dlq-topic': batch.topic,
+          'unics-dlq-partition': String(batch.partition),
+          'unics-dlq-offset': offset,
+          'unics-dlq-at': new Date(now()).toISOString(),
+        },
+      }],
+    });
+    events.emit('cdc.dead_letter', { topic: batch.topic, partition: batch.partition, offset, reason });
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    for (let start = 0; start < batch.messages.length; start += maxBatch) {
+      if (!isRunning() || isStale()) return;
+      const slice = batch.messages.slice(start, start + maxBatch);
+      const decoded: Array<{ offset: string; event: DecodedEvent }> = [];
+      for (const m of slice) {
+        try {
+          decoded.push({ offset: m.offset, event: decodeChangeEvent({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }) });
+        } catch (err) {
+          if (!isUnicsError(err) || err.code !== 'CDC_ERR_POISON') throw err;
+          await deadLetter(batch, m.offset, m.key, m.value, err.message);
+        }
+      }
+      const t0 = now();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          if (decoded.length > 0) await opts.apply({ topic: batch.topic, partition: batch.partition, events: decoded });
+          break;
+        } catch (error) {
+          // Never skip a batch: retry until it applies or this consumer loses the partition (then another retries it).
+          events.emit('cdc.apply_failed', { topic: batch.topic, partition: batch.partition, error, attempt });
+          if (!isRunning() || isStale()) return;
+          await heartbeat();
+          await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 500));
+        }
+      }
+      const ops: Record<string, number> = {};
+      const applied = now();
+      for (const { event } of decoded) {
+        const op = event.kind === 'change' ? event.op : event.kind;
+        ops[op] = (ops[op] ?? 0) + 1;
+        if (event.kind === 'change' && event.sourceTsMs !== null) events.emit('cdc.lag', { topic: batch.topic, lagMs: Math.max(0, applied - event.sourceTsMs) });
+      }
+      events.emit('cdc.applied', { topic: batch.topic, partition: batch.partition, count: decoded.length, ops, durationMs: applied - t0 });
+      // Offsets move only past what was applied (or dead-lettered), then are committed.
+      const last = slice[slice.length - 1]!.offset;
+      resolveOffset(last);
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      await heartbeat();
+    }
+  }
+
+  return {
+    events,
+    async start() {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 4,
+        eachBatch,
+      });
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await consumer.disconnect(); // finishes the batch in hand; commits resolved offsets
+      await producer.disconnect();
+    },
+  };
+}
