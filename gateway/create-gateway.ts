@@ -1,0 +1,177 @@
+// createGateway(): the HTTP surface around the unified schema, built but not listening (STYLE.md 7).
+// Fastify 5 carries the routes and the limits on the raw request (body size, variables size); Apollo Server 5 runs
+// GraphQL over HTTP at POST/GET /graphql with the query limits as validation rules and plugins; graphql-ws serves
+// subscriptions on the same path. Every /graphql request is authenticated before its body is read.
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import type { Registry } from 'prom-client';
+import { systemClock, type Clock } from '../common/clock.ts';
+import { isUnicsError } from '../common/errors.ts';
+import type { Logger } from '../common/logger.ts';
+import type { Principal, SchemaModule } from '../schema/schema-module.ts';
+import { createCostLimitPlugin, createExplainPlugin, createMetricsPlugin, createSchemaCapturePlugin, EXPLAIN_HEADER } from './apollo-plugins.ts';
+import type { TokenVerifier } from './auth/token-verifier.ts';
+import { gwErr } from './error-catalogue.ts';
+import { createGraphQLErrorFormatter } from './format-graphql-error.ts';
+import { attachGraphQLWs, type UpgradeHandler } from './graphql-ws-server.ts';
+import { registerHealthRoutes, type ReadinessReport } from './health-routes.ts';
+import { GRAPHQL_PATH, sendError, toGatewayError } from './send-http-error.ts';
+import { createBoundedApqCache } from './limits/bounded-apq-cache.ts';
+import { resolveLimits, type GatewayLimits } from './limits/gateway-limits.ts';
+import { checkVariablesSize, createLimitRules } from './limits/limit-rules.ts';
+import { redactUrl, requestIdOf, serializeRequest } from './request-log.ts';
+
+export interface GatewayOptions {
+  readonly schema: SchemaModule;
+  readonly auth: TokenVerifier;
+  readonly limits?: Partial<GatewayLimits>;
+  readonly log: Logger;
+  /** Where unics_graphql_* metrics are registered and what /metrics serves (connector metrics live there too). */
+  readonly metrics: Registry;
+  readonly readiness: () => Promise<ReadinessReport>;
+  /** Extra Apollo Server plugins (tracing). */
+  readonly plugins?: readonly ApolloServerPlugin<BaseContext>[];
+  /** Honour the `x-unics-explain: 1` header. Default true. */
+  readonly explain?: boolean;
+  /** Schema introspection. Default true (the agent console and GraphQL tools need it). */
+  readonly introspection?: boolean;
+  readonly clock?: Clock;
+}
+
+export interface Gateway {
+  /** Built and ready, not listening: call fastify.listen() (or fastify.inject() in tests). */
+  readonly fastify: FastifyInstance;
+  readonly limits: GatewayLimits;
+  /** Routes WebSocket upgrades on another path (the chat's /chat) to their own handler. */
+  addUpgradeHandler(path: string, handler: UpgradeHandler): void;
+  /** Stops accepting, closes WebSockets with 1001, finishes in-flight requests and stops Apollo Server. */
+  close(): Promise<void>;
+}
+
+const ROUTES = ['POST /graphql', 'GET /graphql', 'ws /graphql', 'GET /healthz', 'GET /readyz', 'GET /metrics'];
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const limits = resolveLimits(options.limits);
+  const clock = options.clock ?? systemClock;
+  const log = options.log.child({ module: 'gateway' }, { serializers: { req: serializeRequest } });
+  const formatError = createGraphQLErrorFormatter(log);
+  const principals = new WeakMap<FastifyRequest, Principal>();
+
+  const fastify = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // One line per request, written by the onResponse hook below (with the tenant, and a redacted URL).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: limits.bodyLimitBytes,
+    genReqId: requestIdOf,
+    requestTimeout: limits.requestTimeoutMs + 5000,
+    return503OnClosing: true,
+  });
+
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const fields = { method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime), tenant: principals.get(request)?.tenant };
+    if (QUIET_ROUTES.has(path)) request.log.debug(fields, 'request completed');
+    else request.log.info(fields, 'request completed');
+  });
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = toGatewayError(error, request, limits.bodyLimitBytes);
+    if (mapped.unexpected) request.log.error({ err: error }, 'request failed unexpectedly; the client sees "Unexpected error"');
+    else request.log.debug({ code: mapped.error.code, message: mapped.error.message }, 'request refused');
+    return sendError(request, reply, mapped.error);
+  });
+  fastify.setNotFoundHandler((request, reply) => {
+    const what = `${request.method} ${redactUrl(request.url).split('?')[0]}`;
+    return sendError(request, reply, gwErr.GATEWAY_ERR_ROUTE_NOT_FOUND(`no endpoint at ${what}; the gateway serves ${ROUTES.join(', ')}`));
+  });
+
+  let schema: GraphQLSchema | undefined;
+  const apollo = new ApolloServer<BaseContext>({
+    typeDefs: options.schema.typeDefs,
+    resolvers: options.schema.resolvers as never,
+    introspection: options.introspection ?? true,
+    includeStacktraceInErrorResponses: false,
+    // The token travels in the Authorization header, which a cross-site form or <img> cannot send without a CORS
+    // preflight we never allow; Apollo's CSRF check (which would refuse plain GET requests) adds nothing here.
+    csrfPrevention: false,
+    // Our signal handlers shut down in order (app/main.ts); Apollo's own would stop the server out of turn.
+    stopOnTerminationSignals: false,
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: createLimitRules(limits),
+    persistedQueries: { cache: createBoundedApqCache({ maxEntries: limits.apqMaxEntries, maxBytes: limits.apqMaxBytes }) },
+    formatError,
+    logger: log.child({ module: 'apollo' }),
+    plugins: [
+      fastifyApolloDrainPlugin(fastify),
+      ApolloServerPluginLandingPageDisabled(),
+      createSchemaCapturePlugin((s) => (schema = s)),
+      createCostLimitPlugin(limits),
+      createMetricsPlugin(options.metrics),
+      ...(options.explain === false ? [] : [createExplainPlugin(options.schema)]),
+      ...(options.plugins ?? []),
+    ],
+  });
+  await apollo.start();
+  if (schema === undefined) throw new Error('gateway: Apollo Server started without reporting its schema');
+
+  const authenticate = async (request: FastifyRequest) => {
+    try {
+      principals.set(request, await options.auth.authenticate(request.headers.authorization));
+    } catch (err) {
+      if (!isUnicsError(err)) throw err;
+      request.log.info({ code: err.code, reason: err.message }, 'request refused: authentication');
+      throw err;
+    }
+  };
+
+  const handler = fastifyApolloHandler(apollo, {
+    context: async (request, reply) => {
+      const principal = principals.get(request);
+      if (principal === undefined) throw gwErr.GATEWAY_ERR_UNAUTHENTICATED('missing bearer token');
+      const controller = new AbortController();
+      // 'close' comes when the response is done or the client went away: either way, stop upstream work.
+      reply.raw.once('close', () => controller.abort(new Error(reply.raw.writableFinished ? 'request finished' : 'client went away')));
+      const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(limits.requestTimeoutMs)]);
+      const explain = options.explain !== false && request.headers[EXPLAIN_HEADER] === '1';
+      return options.schema.createContext(principal, { signal, explain }) as BaseContext;
+    },
+  });
+
+  fastify.route({
+    method: ['GET', 'POST'],
+    url: GRAPHQL_PATH,
+    // onRequest runs before the body is read: an unauthenticated client cannot make us parse a large body.
+    onRequest: async (request) => authenticate(request),
+    preHandler: async (request) => {
+      const variables = request.method === 'GET' ? (request.query as Record<string, unknown> | undefined)?.variables : (request.body as Record<string, unknown> | undefined)?.variables;
+      const tooLarge = checkVariablesSize(variables, limits);
+      if (tooLarge) throw gwErr.GATEWAY_ERR_VARIABLES_TOO_LARGE(tooLarge.message);
+    },
+    handler,
+  });
+  registerHealthRoutes(fastify, { readiness: options.readiness, metrics: options.metrics, clock });
+  await fastify.ready();
+
+  const ws = attachGraphQLWs({ server: fastify.server, path: GRAPHQL_PATH, schema, schemaModule: options.schema, auth: options.auth, limits, log, formatError });
+
+  let closing: Promise<void> | undefined;
+  return {
+    fastify,
+    limits,
+    addUpgradeHandler: (path, upgrade) => ws.addUpgradeHandler(path, upgrade),
+    close() {
+      closing ??= (async () => {
+        await ws.close();
+        await apollo.stop(); // the drain plugin closes Fastify: stop accepting, finish in-flight requests
+      })();
+      return closing;
+    },
+  };
+}
