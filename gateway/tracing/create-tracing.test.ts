@@ -48,11 +48,7 @@ describe('createTracing with an injected exporter', () => {
       'tracing otlpEndpoint must be an http(s) URL like http://collector:4318/v1/traces, but got "collector:4318".',
     );
     expect(() => createTracing({ serviceName: ' ' })).toThrow(/serviceName must not be empty/);
-    try {
-      createTracing({ sampleRatio: -1 });
-    } catch (err) {
-      expect(err).toMatchObject({ code: 'COMMON_ERR_CONFIG_INVALID' });
-    }
+    expect(() => createTracing({ sampleRatio: -1 })).toThrow(expect.objectContaining({ code: 'COMMON_ERR_CONFIG_INVALID' }));
   });
 });
 
