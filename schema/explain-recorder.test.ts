@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeClock } from '../common/clock.ts';
+import { createExplainRecorder } from './explain-recorder.ts';
+
+describe('createExplainRecorder', () => {
+  it('sums attempts, batch sizes, cache lookups, singleflight joins and failures per source', () => {
+    const clock = createFakeClock(1_000);
+    const recorder = createExplainRecorder(clock);
+    recorder.observe({ type: 'cache', connector: 'crm', entity: 'contact', hits: 2, misses: 3 });
+    recorder.observe({ type: 'singleflight', connector: 'crm', entity: 'contact', shared: 1, requested: 3 });
+    recorder.observe({ type: 'attempt', connector: 'crm', kind: 'load', operation: 'contact', batchSize: 2, attempt: 1, durationMs: 12.34, outcome: 'success' });
+    recorder.observe({ type: 'attempt', connector: 'wms', kind: 'load', operation: 'shipmentsByOrder', batchSize: 40, attempt: 1, durationMs: 300, outcome: 'timeout', code: 'CONN_ERR_TIMEOUT' });
+    recorder.observe({ type: 'attempt', connector: 'wms', kind: 'load', operation: 'shipmentsByOrder', batchSize: 40, attempt: 2, durationMs: 5, outcome: 'success' });
+    recorder.observe({ type: 'attempt', connector: 'shop', kind: 'call', operation: 'refundOrder', batchSize: 1, attempt: 1, durationMs: 8, outcome: 'success' });
+    clock.advance(321);
+    expect(recorder.report()).toEqual({
+      sources: {
+        crm: { mode: 'live', operations: ['contact'], calls: 1, batchSizes: [2], cacheHits: 2, cacheMisses: 3, singleflightShared: 1, failures: 0, ms: 12.3 },
+        shop: { mode: 'live', operations: ['refundOrder'], calls: 1, batchSizes: [1], cacheHits: 0, cacheMisses: 0, singleflightShared: 0, failures: 0, ms: 8 },
+        wms: { mode: 'live', operations: ['shipmentsByOrder'], calls: 2, batchSizes: [40, 40], cacheHits: 0, cacheMisses: 0, singleflightShared: 0, failures: 1, ms: 305 },
+      },
+      totalMs: 321,
+    });
+  });
+
+  it('reports no sources for a request that called none', () => {
+    expect(createExplainRecorder(createFakeClock(0)).report()).toEqual({ sources: {}, totalMs: 0 });
+  });
+});
