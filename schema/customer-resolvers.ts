@@ -132,9 +132,7 @@ export function createCustomerResolvers(deps: CustomerResolverDeps) {
       conversations() {
         // The chat core does not exist yet: say so rather than answer an empty list that would look like "none".
         throw toFieldError(
-          schemaErr.SCHEMA_ERR_SOURCE_NOT_CONFIGURED('conversations come from the chat core, which this version of UniCS does not have yet', {
-            details: { source: 'chat' },
-          }),
+          schemaErr.SCHEMA_ERR_SOURCE_NOT_CONFIGURED('conversations come from the chat core, which this version of UniCS does not have yet'),
           'chat',
         );
       },
