@@ -2,6 +2,7 @@
 // Fastify 5 carries the routes and the limits on the raw request (body size, variables size); Apollo Server 5 runs
 // GraphQL over HTTP at POST/GET /graphql with the query limits as validation rules and plugins; graphql-ws serves
 // subscriptions on the same path. Every /graphql request is authenticated before its body is read.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -58,7 +59,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const limits = resolveLimits(options.limits);
   const clock = options.clock ?? systemClock;
   const log = options.log.child({ module: 'gateway' }, { serializers: { req: serializeRequest } });
-  const formatError = createGraphQLErrorFormatter(log);
+  // The request being served, so errors logged from inside Apollo Server carry its request id.
+  const current = new AsyncLocalStorage<FastifyRequest>();
+  const formatError = createGraphQLErrorFormatter(() => (current.getStore()?.log as Logger | undefined) ?? log);
   const principals = new WeakMap<FastifyRequest, Principal>();
 
   const fastify = Fastify({
@@ -131,7 +134,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   };
 
-  const handler = fastifyApolloHandler(apollo, {
+  const apolloHandler = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
       const principal = principals.get(request);
       if (principal === undefined) throw gwErr.GATEWAY_ERR_UNAUTHENTICATED('missing bearer token');
@@ -154,7 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const tooLarge = checkVariablesSize(variables, limits);
       if (tooLarge) throw gwErr.GATEWAY_ERR_VARIABLES_TOO_LARGE(tooLarge.message);
     },
-    handler,
+    handler: (request, reply) => current.run(request, () => apolloHandler.call(fastify, request, reply)),
   });
   registerHealthRoutes(fastify, { readiness: options.readiness, metrics: options.metrics, clock });
   await fastify.ready();

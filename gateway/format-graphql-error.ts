@@ -41,7 +41,9 @@ function publicExtensions(extensions: Readonly<Record<string, unknown>> | undefi
 
 export type GraphQLErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
-export function createGraphQLErrorFormatter(log: Logger): GraphQLErrorFormatter {
+/** `log` may be a function giving the logger of the current request (so the line carries its request id). */
+export function createGraphQLErrorFormatter(log: Logger | (() => Logger)): GraphQLErrorFormatter {
+  const logger = typeof log === 'function' ? log : () => log;
   return (formatted, error) => {
     const original = unwrapResolverError(error);
     const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
@@ -58,7 +60,7 @@ export function createGraphQLErrorFormatter(log: Logger): GraphQLErrorFormatter 
     if (isCataloguedCode(code) || (typeof code === 'string' && REQUEST_CODES.has(code))) {
       return { message: formatted.message, ...base, extensions: publicExtensions(formatted.extensions) };
     }
-    log.error({ err: original instanceof Error ? original : new Error(String(original)), path: formatted.path, code }, 'unexpected error in a GraphQL operation; the client sees "Unexpected error"');
+    logger().error({ err: original instanceof Error ? original : new Error(String(original)), path: formatted.path, code }, 'unexpected error in a GraphQL operation; the client sees "Unexpected error"');
     return { message: 'Unexpected error', ...base, extensions: { code: 'COMMON_ERR_UNEXPECTED' } };
   };
 }
