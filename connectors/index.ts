@@ -1,6 +1,6 @@
 // The public surface of connectors/: the contract, the registry, the resilience wrapper, loaders, metrics and the
 // built-in kinds. Other modules import from here (the testkit has its own entry: connectors/testkit/index.ts).
-export { alignByKey, failed, notFound, ok, type BatchResult, type CallContext, type CommandInfo, type Connector, type ConnectorDeps, type ConnectorKind, type EntityInfo, type KeyResult } from './connector.ts';
+export { alignByKey, failed, notFound, ok, type BatchResult, type CallContext, type CallObservation, type CommandInfo, type Connector, type ConnectorDeps, type ConnectorKind, type EntityInfo, type KeyResult } from './connector.ts';
 export { connectorErrors, connErr } from './error-catalogue.ts';
 export { builtinConnectorKinds } from './builtin-kinds.ts';
 export { createConnectorRegistry, loadConnectors, validateConnectorDefinitions, type ConnectorRegistry, type LoadConnectorsDeps, type LoadedConnectors } from './connector-registry.ts';
