@@ -48,7 +48,7 @@ async function registeredSeries(): Promise<Map<string, readonly string[]>> {
   const series = new Map<string, readonly string[]>();
   for (const { name, type } of await registry.getMetricsAsJSON()) {
     const labels = (registry.getSingleMetric(name) as unknown as { labelNames: readonly string[] }).labelNames;
-    if (type === 'histogram') {
+    if (String(type) === 'histogram') {
       series.set(`${name}_bucket`, [...labels, 'le']);
       series.set(`${name}_sum`, labels);
       series.set(`${name}_count`, labels);
