@@ -1,14 +1,33 @@
 // buildApp(): wires the process together without listening (STYLE.md 7), so tests build it without a port.
-// Today it serves the health endpoints; the gateway, chat and CDC pipeline attach here as they land.
-import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+// In start order (closed in reverse by the lifecycle): the embedded demo's simulators (demo.embedded), the Redis
+// cache store (services.redisUrl), tracing, the connectors, then the schema module and the gateway.
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createLifecycle, systemClock, type Clock, type Lifecycle, type Logger } from '../common/index.ts';
+import { builtinConnectorKinds, createConnectorEmitter, createConnectorRegistry, createRedisCacheStore, loadConnectors, registerConnectorMetrics, type CacheStore } from '../connectors/index.ts';
+import { traceConnectorCalls } from '../connectors/connector-tracing.ts';
+import { createGateway, createTokenVerifier, type Gateway } from '../gateway/index.ts';
+import { createApolloTracingPlugin, type Tracing } from '../gateway/tracing/index.ts';
+import { createMemoryChangeFeed, createSchemaModule, defaultSourceMap, type MemoryChangeFeed, type SourceMap } from '../schema/index.ts';
+import { authSettings, DEV_SECRET_WARNING, type AuthSettings } from './auth-settings.ts';
 import type { Config } from './config.ts';
-import { appErrors } from './error-catalogue.ts';
+import { createConnectorReadiness } from './connector-readiness.ts';
+import { startEmbeddedDemo, type EmbeddedDemo } from './embedded-demo.ts';
 
 export interface App {
   readonly config: Config;
+  readonly gateway: Gateway;
+  /** The HTTP server (Fastify's); not listening until listen(). */
   readonly server: Server;
   readonly lifecycle: Lifecycle;
+  readonly metrics: Registry;
+  readonly auth: AuthSettings;
+  readonly changeFeed: MemoryChangeFeed;
+  /** The in-process simulators, when demo.embedded. */
+  readonly demo: EmbeddedDemo | undefined;
+  /** Listens on config.server (port 0: a free port) and returns the base URL. */
+  listen(): Promise<string>;
   /** Stops accepting traffic and closes every resource in reverse start order. */
   close(): Promise<void>;
 }
@@ -16,50 +35,106 @@ export interface App {
 export interface AppDeps {
   readonly log: Logger;
   readonly clock?: Clock;
+  /** OpenTelemetry tracing (gateway/tracing); spans per operation and per connector call when enabled. */
+  readonly tracing?: Tracing;
+  /** Progress lines while the embedded demo starts (seeding the shop takes a few seconds). */
+  readonly progress?: (message: string) => void;
 }
 
-const routes = ['GET /healthz', 'GET /readyz'];
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
+function sourceMapOf(config: Config): SourceMap {
+  const overrides = Object.fromEntries(Object.entries(config.gateway.sources).filter(([, v]) => v !== undefined));
+  return { ...defaultSourceMap, ...overrides } as SourceMap;
 }
 
-export function buildApp(config: Config, deps: AppDeps): App {
+export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
+  const { log } = deps;
   const clock = deps.clock ?? systemClock;
-  const lifecycle = createLifecycle({ log: deps.log, clock });
-  const startedAt = clock.now();
-
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const key = `${req.method} ${path}`;
-    if (key === 'GET /healthz') {
-      return sendJson(res, 200, { status: 'ok', uptimeMs: clock.now() - startedAt });
+  const lifecycle = createLifecycle({ log, clock });
+  try {
+    let demo: EmbeddedDemo | undefined;
+    if (config.demo.embedded) {
+      demo = await startEmbeddedDemo({ customers: config.demo.customers, ...(deps.progress ? { progress: deps.progress } : {}) });
+      const systems = demo.systems;
+      lifecycle.add('legacy simulators', () => systems.close());
     }
-    if (key === 'GET /readyz') {
-      if (lifecycle.state !== 'open') {
-        const err = appErrors.errors.APP_ERR_NOT_READY('shutting down');
-        return sendJson(res, err.httpStatus, { status: 'not ready', error: err.toJSON() });
-      }
-      return sendJson(res, 200, { status: 'ready', checks: {} });
+
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics, prefix: 'unics_' });
+    const events = createConnectorEmitter();
+    registerConnectorMetrics(events, metrics);
+
+    let redisCacheStore: CacheStore | undefined;
+    if (config.services.redisUrl !== undefined) {
+      const redis = new Redis(config.services.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      lifecycle.add('redis', async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      });
+      redisCacheStore = createRedisCacheStore(redis, { prefix: 'unics:conn:' });
     }
-    const err = appErrors.errors.APP_ERR_ROUTE_NOT_FOUND(`no endpoint at ${key}; this build serves ${routes.join(', ')}`);
-    return sendJson(res, err.httpStatus, { error: err.toJSON() });
-  });
 
-  lifecycle.add('http server', () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  }));
+    const tracing = deps.tracing?.enabled ? deps.tracing : undefined;
+    if (tracing) lifecycle.add('tracing', () => tracing.shutdown());
 
-  return {
-    config,
-    server,
-    lifecycle,
-    async close() {
-      const report = await lifecycle.close();
-      for (const f of report.failures) deps.log.error({ err: f.error, resource: f.name }, 'resource failed to close');
-    },
-  };
+    // A config file's own connectors win; the embedded demo brings the example's, pointed at its simulators.
+    const definitions = config.connectors.length > 0 ? config.connectors : (demo?.connectors ?? []);
+    const loaded = await loadConnectors(definitions, { registry: createConnectorRegistry(builtinConnectorKinds), log: log.child({ module: 'connectors' }), clock, events, ...(redisCacheStore ? { redisCacheStore } : {}) });
+    lifecycle.add('connectors', () => loaded.close());
+    if (tracing) traceConnectorCalls(events, tracing.tracer, { connectorKind: (name) => loaded.connectors.get(name)?.kind });
+
+    const changeFeed = createMemoryChangeFeed();
+    const schema = createSchemaModule({ connectors: loaded.connectors, sources: sourceMapOf(config), changeFeed, clock, log: log.child({ module: 'schema' }) });
+
+    const auth = authSettings(config.auth);
+    if (auth.developmentSecret) log.warn(DEV_SECRET_WARNING);
+    const limits = config.gateway.limits;
+    const gateway = await createGateway({
+      schema,
+      auth: createTokenVerifier({ ...auth.verifier, clock }),
+      limits: {
+        bodyLimitBytes: limits.bodyLimit,
+        maxTokens: limits.maxTokens,
+        maxDepth: limits.maxDepth,
+        maxAliases: limits.maxAliases,
+        maxCost: limits.maxCost,
+        defaultListSize: limits.defaultListSize,
+        maxOperations: limits.maxOperations,
+        maxVariablesBytes: limits.maxVariablesSize,
+        requestTimeoutMs: limits.requestTimeout,
+        wsMaxPayloadBytes: limits.wsMaxPayload,
+        apqMaxEntries: limits.apqMaxEntries,
+        apqMaxBytes: limits.apqMaxSize,
+      },
+      log,
+      metrics,
+      readiness: createConnectorReadiness({ connectors: loaded.connectors, lifecycle, clock, timeoutMs: config.gateway.readiness.timeout, cacheTtlMs: config.gateway.readiness.cacheTtl }),
+      explain: config.gateway.explain,
+      introspection: config.gateway.introspection,
+      clock,
+      ...(tracing ? { plugins: [createApolloTracingPlugin(tracing.tracer)] } : {}),
+    });
+    // Closed first: stop accepting, close WebSockets with 1001, finish in-flight requests.
+    lifecycle.add('gateway', () => gateway.close(), { timeoutMs: 15_000 });
+
+    return {
+      config,
+      gateway,
+      server: gateway.fastify.server,
+      lifecycle,
+      metrics,
+      auth,
+      changeFeed,
+      demo,
+      async listen() {
+        const address = await gateway.fastify.listen({ port: config.server.port, host: config.server.host });
+        return address.replace('//localhost', `//${config.server.host}`);
+      },
+      async close() {
+        const report = await lifecycle.close();
+        for (const f of report.failures) log.error({ err: f.error, resource: f.name }, 'resource failed to close');
+      },
+    };
+  } catch (err) {
+    await lifecycle.close();
+    throw err;
+  }
 }

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newConnector, ScaffoldError } from './scaffold/new-connector.ts';
+import { signDevToken } from '../gateway/auth/sign-dev-token.ts';
+import { authSettings } from './auth-settings.ts';
+import { loadConfig } from './config.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -13,6 +16,9 @@ Commands:
   new connector <name> --kind rest|soap|xml|graphql|sql [--dir <dir>]
              write a working connector definition, its contract test and a README into <dir>/<name>/
              (default connectors/custom/<name>/); the test runs against the matching demo simulator
+  token [--role agent] [--tenant demo] [--subject dev-user] [--expires 8h]
+             print a signed JWT for the configured development secret (UNICS_JWT_SECRET, auth.hs256Secret in
+             UNICS_CONFIG, or the demo default); --role may be repeated (agent, supervisor, refunds)
   version    print the UniCS version
   help       show this help
 
@@ -30,6 +36,30 @@ switch (command) {
       process.stdout.write(`created ${where}/\n${made.files.map((f) => `  ${f}`).join('\n')}\nnext: npx vitest run ${where}\n`);
     } catch (err) {
       process.stderr.write(`unics: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+    }
+    break;
+  }
+  case 'token': {
+    try {
+      const { values } = parseArgs({
+        args: rest,
+        options: { role: { type: 'string', multiple: true }, tenant: { type: 'string' }, subject: { type: 'string' }, expires: { type: 'string', default: '8h' } },
+      });
+      // Only the auth section matters here; the demo flag is irrelevant to signing.
+      const config = loadConfig(process.env);
+      const auth = authSettings(config.auth);
+      if (auth.hs256Secret === undefined) {
+        throw new Error('unics token: auth uses a JWKS (auth.jwksUrl), so tokens come from your identity provider, not from here.');
+      }
+      const tenant = values.tenant ?? config.auth.tenants[0] ?? 'demo';
+      if (!config.auth.tenants.includes(tenant)) {
+        process.stderr.write(`unics token: warning: tenant "${tenant}" is not in auth.tenants (${config.auth.tenants.join(', ')}); the gateway will answer 403.\n`);
+      }
+      const token = await signDevToken({ secret: auth.hs256Secret, tenant, roles: values.role ?? ['agent'], subject: values.subject ?? 'dev-user', expiresIn: values.expires });
+      process.stdout.write(`${token}\n`);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message.startsWith('unics') ? '' : 'unics token: '}${(err as Error).message}\n`);
       process.exitCode = 2;
     }
     break;

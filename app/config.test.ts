@@ -11,13 +11,63 @@ function file(text: string): string {
 }
 
 describe('loadConfig', () => {
-  it('has defaults for the embedded demo: 127.0.0.1:4000, info logs, no external services', () => {
+  it('has defaults for the embedded demo: 127.0.0.1:4000, info logs, no external services, tenant demo, gateway limits', () => {
     expect(loadConfig({})).toEqual({
       server: { host: '127.0.0.1', port: 4000 },
       log: { level: 'info', pretty: false },
       services: {},
       connectors: [],
+      auth: { tenants: ['demo'] },
+      gateway: {
+        explain: true,
+        introspection: true,
+        limits: {
+          bodyLimit: 1024 * 1024,
+          maxTokens: 10_000,
+          maxDepth: 12,
+          maxAliases: 30,
+          maxCost: 5000,
+          defaultListSize: 10,
+          maxOperations: 10,
+          maxVariablesSize: 64 * 1024,
+          requestTimeout: 30_000,
+          wsMaxPayload: 1024 * 1024,
+          apqMaxEntries: 1000,
+          apqMaxSize: 16 * 1024 * 1024,
+        },
+        sources: {},
+        readiness: { timeout: 2000, cacheTtl: 5000 },
+      },
+      demo: { embedded: true, customers: 10_000 },
     });
+  });
+
+  it('is the embedded demo only without UNICS_CONFIG, unless the file asks for it', () => {
+    expect(loadConfig({ UNICS_CONFIG: file('log: { level: info }\n') }).demo.embedded).toBe(false);
+    expect(loadConfig({ UNICS_CONFIG: file('demo: { embedded: true, customers: 50 }\n') }).demo).toEqual({ embedded: true, customers: 50 });
+  });
+
+  it('reads auth and gateway settings, with UNICS_JWT_SECRET winning over the file and never echoed in errors', () => {
+    const path = file(
+      'auth: { hs256Secret: "file-secret-0123456789-0123456789-xx", tenants: [demo, acme], issuer: https://idp.example }\n' +
+        'gateway:\n  explain: false\n  limits: { bodyLimit: 256kb, maxDepth: 8, requestTimeout: 5s }\n  sources: { contact: { connector: crm2, entity: person } }\n',
+    );
+    const config = loadConfig({ UNICS_CONFIG: path, UNICS_JWT_SECRET: 'env-secret-0123456789-0123456789-xxxx' });
+    expect(config.auth).toEqual({ hs256Secret: 'env-secret-0123456789-0123456789-xxxx', tenants: ['demo', 'acme'], issuer: 'https://idp.example' });
+    expect(config.gateway.explain).toBe(false);
+    expect(config.gateway.limits).toMatchObject({ bodyLimit: 256 * 1024, maxDepth: 8, requestTimeout: 5000, maxAliases: 30 });
+    expect(config.gateway.sources).toEqual({ contact: { connector: 'crm2', entity: 'person' } });
+
+    let message = '';
+    try {
+      loadConfig({ UNICS_JWT_SECRET: 'too-short-secret' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('auth.hs256Secret: must be at least 32 characters, but got [redacted]');
+    expect(message).not.toContain('too-short-secret');
+    expect(() => loadConfig({ UNICS_CONFIG: file('gateway: { limits: { requestTimeout: 30 } }\n') })).toThrow('gateway.limits.requestTimeout must be a duration like "3s", but got 30.');
+    expect(() => loadConfig({ UNICS_CONFIG: file('auth: { hs256Secret: "0123456789012345678901234567890123", jwksUrl: "https://idp/jwks" }\n') })).toThrow(/auth: set hs256Secret or jwksUrl, not both/);
   });
 
   it('takes the stack environment variables, which win over the file', () => {

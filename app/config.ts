@@ -1,13 +1,20 @@
 // Configuration: read once at the edge (the only module that reads process.env), validated with zod, defaults in
 // one place, then frozen (STYLE.md 6). Sources, later ones winning: built-in defaults < the YAML file named by
-// UNICS_CONFIG < environment variables (PORT, HOST, LOG_LEVEL, KAFKA_BROKERS, DATABASE_URL, REDIS_URL, CONNECT_URL).
+// UNICS_CONFIG < environment variables (PORT, HOST, LOG_LEVEL, KAFKA_BROKERS, DATABASE_URL, REDIS_URL, CONNECT_URL,
+// UNICS_JWT_SECRET). Without UNICS_CONFIG the process is the embedded demo (demo.embedded).
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { commonErrors } from '../common/index.ts';
+import { commonErrors, createSecretMatcher, REDACTED } from '../common/index.ts';
 import { LOG_LEVELS } from '../common/logger.ts';
 import { builtinConnectorKinds } from '../connectors/builtin-kinds.ts';
+import { durationField, sizeField } from '../connectors/config-fields.ts';
 import { createConnectorRegistry, validateConnectorDefinitions } from '../connectors/connector-registry.ts';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, MIN_SECRET_LENGTH } from '../gateway/auth/token-verifier.ts';
+import { DEFAULT_LIMITS } from '../gateway/limits/gateway-limits.ts';
+
+/** The parts of the unified graph a connector entity serves (schema/schema-module.ts SourceMap, less the command). */
+const SOURCE_ROLES = ['contact', 'contactByEmail', 'contactByPhone', 'ordersByCustomer', 'order', 'ticketsByUser', 'shipmentsByOrder'] as const;
 
 const configSchema = z
   .object({
@@ -37,6 +44,71 @@ const configSchema = z
       .default({}),
     /** Connector definitions (docs/connectors.md); each is validated by the connector registry below. */
     connectors: z.array(z.unknown()).default([]),
+    /** Who may call the gateway: bearer JWTs signed with a shared HS256 secret or by an identity provider's JWKS. */
+    auth: z
+      .object({
+        /** Shared HS256 secret (UNICS_JWT_SECRET). Neither this nor jwksUrl: the built-in development secret, with a warning. */
+        hs256Secret: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+        jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+        /** Accepted algorithms; default HS256 with a secret, RS256 with a JWKS. */
+        algorithms: z.array(z.enum([...HMAC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS])).min(1).optional(),
+        issuer: z.string().min(1).optional(),
+        audience: z.string().min(1).optional(),
+        /** Tenants this gateway serves; tokens for others get 403. */
+        tenants: z.array(z.string().min(1)).min(1).default(['demo']),
+      })
+      .strict()
+      .refine((a) => !(a.hs256Secret !== undefined && a.jwksUrl !== undefined), 'set hs256Secret or jwksUrl, not both')
+      .default({ tenants: ['demo'] }),
+    gateway: z
+      .object({
+        /** Honour the x-unics-explain: 1 header (extensions.unics). */
+        explain: z.boolean().default(true),
+        introspection: z.boolean().default(true),
+        limits: z
+          .object({
+            bodyLimit: sizeField('gateway.limits.bodyLimit', { minBytes: 1024 }).prefault('1mb'),
+            maxTokens: z.number().int().positive().default(DEFAULT_LIMITS.maxTokens),
+            maxDepth: z.number().int().positive().default(DEFAULT_LIMITS.maxDepth),
+            maxAliases: z.number().int().positive().default(DEFAULT_LIMITS.maxAliases),
+            maxCost: z.number().int().positive().default(DEFAULT_LIMITS.maxCost),
+            defaultListSize: z.number().int().positive().default(DEFAULT_LIMITS.defaultListSize),
+            maxOperations: z.number().int().positive().default(DEFAULT_LIMITS.maxOperations),
+            maxVariablesSize: sizeField('gateway.limits.maxVariablesSize', { minBytes: 64 }).prefault('64kb'),
+            requestTimeout: durationField('gateway.limits.requestTimeout', { minMs: 100 }).prefault('30s'),
+            wsMaxPayload: sizeField('gateway.limits.wsMaxPayload', { minBytes: 1024 }).prefault('1mb'),
+            apqMaxEntries: z.number().int().positive().default(DEFAULT_LIMITS.apqMaxEntries),
+            apqMaxSize: sizeField('gateway.limits.apqMaxSize', { minBytes: 1024 }).prefault('16mb'),
+          })
+          .strict()
+          .prefault({}),
+        /** Which connector and entity serve each part of the graph, over the demo's defaults (schema/default-source-map.ts). */
+        sources: z
+          .object(Object.fromEntries(SOURCE_ROLES.map((role) => [role, z.object({ connector: z.string().min(1), entity: z.string().min(1) }).strict().optional()])))
+          .extend({ refundOrder: z.object({ connector: z.string().min(1), command: z.string().min(1) }).strict().optional() })
+          .strict()
+          .default({}),
+        /** Readiness: each connector's check() gets this long, and the answer is reused for cacheTtl. */
+        readiness: z
+          .object({
+            timeout: durationField('gateway.readiness.timeout', { minMs: 10 }).prefault('2s'),
+            cacheTtl: durationField('gateway.readiness.cacheTtl', { minMs: 0 }).prefault('5s'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** The embedded demo: the legacy simulators in process and the demo connectors pointed at them. */
+    demo: z
+      .object({
+        /** Default: true without UNICS_CONFIG, false with it. */
+        embedded: z.boolean().default(false),
+        /** Demo customers to generate. */
+        customers: z.number().int().min(1).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .default({ embedded: false, customers: 10_000 }),
   })
   .strict();
 
@@ -70,11 +142,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+const secretKeys = createSecretMatcher();
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = issue.path.join('.');
   let received: unknown = input;
   for (const key of issue.path) received = (received as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey];
-  const got = issue.code === 'unrecognized_keys' ? '' : `, but got ${JSON.stringify(received)}`;
+  // A secret's value never goes into a message (it would end up on stderr and in logs).
+  const secret = issue.path.some((key) => typeof key === 'string' && secretKeys.isSecret(key));
+  const got = issue.code === 'unrecognized_keys' ? '' : `, but got ${secret ? REDACTED : JSON.stringify(received)}`;
   return `${path || '(root)'}: ${issue.message}${got}`;
 }
 
@@ -122,6 +198,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const server = section('server');
   const log = section('log');
   const services = section('services');
+  const auth = section('auth');
+  const demo = section('demo');
+  demo.embedded ??= !file;
+  if (env.UNICS_JWT_SECRET) auth.hs256Secret = env.UNICS_JWT_SECRET;
   const port = envPort(env);
   if (port !== undefined) server.port = port;
   if (env.HOST) server.host = env.HOST;
@@ -130,7 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (env.DATABASE_URL) services.databaseUrl = env.DATABASE_URL;
   if (env.REDIS_URL) services.redisUrl = env.REDIS_URL;
   if (env.CONNECT_URL) services.connectUrl = env.CONNECT_URL;
-  const config = parseConfig({ ...fromFile, server, log, services }, file ? `${file} and the environment` : 'the environment');
+  const config = parseConfig({ ...fromFile, server, log, services, auth, demo }, file ? `${file} and the environment` : 'the environment');
   // Connector definitions are checked here, at start-up, so a typo fails before anything listens.
   validateConnectorDefinitions(config.connectors, createConnectorRegistry(builtinConnectorKinds));
   return config;
