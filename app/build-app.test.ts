@@ -48,7 +48,7 @@ describe('buildApp (embedded demo, real simulators)', { timeout: 60_000 }, () =>
     const refund = 'mutation($id: ID!) { refundOrder(orderId: $id, amountCents: 100, reason: "test", customerId: "C000001") { id status } }';
 
     const denied = await gql(agent, refund, { id: order!.id });
-    expect(denied.body.errors[0].extensions.code).toBe('SCHEMA_ERR_FORBIDDEN');
+    expect(denied.body.errors?.[0].extensions.code).toBe('SCHEMA_ERR_FORBIDDEN');
 
     const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${agent}` }, retryAttempts: 0 });
     const events: unknown[] = [];
