@@ -1,0 +1,132 @@
+// How each contender of the gateway benchmark is started as its own process against the same simulators:
+//   unics         node app/main.ts with UNICS_CONFIG = a generated config whose connectors target the simulators
+//   plain-apollo  node bench/peers/plain-apollo/server.ts
+//   hive          npx mesh-compose (bench/peers/hive/mesh.config.ts) once, then hive-gateway supergraph
+// Every contender gets NODE_ENV=production and logs at warn or above, so per-request logging costs nobody.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../lib/results.ts';
+import type { ContenderName } from './queries.ts';
+import { graphqlProbe, startService, type ServiceProcess } from './service-process.ts';
+import { writeUnicsBenchConfig, unicsToken } from './unics-config.ts';
+import type { SourceName } from './upstream-counter.ts';
+
+export interface ContenderContext {
+  readonly sims: Readonly<Record<SourceName, string>>;
+  readonly port: number;
+  /** Where to write the run's generated files (UniCS config). */
+  readonly workDir: string;
+  /** Extra node flags for the contender (e.g. --cpu-prof). */
+  readonly nodeOptions?: readonly string[];
+}
+
+export interface RunningContender {
+  readonly name: ContenderName;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly service: ServiceProcess;
+  /** Versions of what runs, for the report. */
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+export const pkgVersion = (name: string): string => {
+  try {
+    return (JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+};
+
+const baseEnv = { NODE_ENV: 'production' };
+
+async function crmToken(crm: string): Promise<string> {
+  const res = await fetch(`${crm}/oauth/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('unics-demo:demo-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  if (!res.ok) throw new Error(`CRM token request failed: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** Composes bench/peers/hive/supergraph.graphql from the running simulators with Mesh Compose. */
+export async function composeSupergraph(sims: Readonly<Record<SourceName, string>>): Promise<void> {
+  const bin = join(repoRoot, 'node_modules', '@graphql-mesh', 'compose-cli', 'esm', 'bin.js');
+  const child = spawn(process.execPath, [bin, '-c', join(repoRoot, 'bench', 'peers', 'hive', 'mesh.config.ts')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', CRM_URL: sims.crm, SHOP_URL: sims.shop, HELPDESK_URL: sims.helpdesk },
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`mesh-compose failed (exit ${code}):\n${out.slice(-3000)}`);
+}
+
+export async function startContender(name: ContenderName, ctx: ContenderContext): Promise<RunningContender> {
+  const base = `http://127.0.0.1:${ctx.port}`;
+  if (name === 'plain-apollo') {
+    const url = `${base}/`;
+    const service = await startService({
+      name,
+      args: [join(repoRoot, 'bench', 'peers', 'plain-apollo', 'server.ts')],
+      env: { ...baseEnv, PORT: String(ctx.port), CRM_URL: ctx.sims.crm, SHOP_URL: ctx.sims.shop, HELPDESK_URL: ctx.sims.helpdesk, WMS_URL: ctx.sims.wms },
+      ready: graphqlProbe(url),
+      ...(ctx.nodeOptions ? { nodeOptions: ctx.nodeOptions } : {}),
+    });
+    return { name, url, headers: { 'content-type': 'application/json' }, service, versions: { '@apollo/server': pkgVersion('@apollo/server') } };
+  }
+  if (name === 'hive') {
+    await composeSupergraph(ctx.sims);
+    const url = `${base}/graphql`;
+    const service = await startService({
+      name,
+      args: [
+        join(repoRoot, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js'),
+        'supergraph',
+        join(repoRoot, 'bench', 'peers', 'hive', 'supergraph.graphql'),
+        '-c',
+        join(repoRoot, 'bench', 'peers', 'hive', 'gateway.config.ts'),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(ctx.port),
+        '--fork',
+        '1',
+      ],
+      // The CRM transport of the supergraph interpolates {env.CRM_TOKEN} into its Authorization header.
+      env: { ...baseEnv, CRM_TOKEN: await crmToken(ctx.sims.crm) },
+      ready: graphqlProbe(url),
+      ...(ctx.nodeOptions ? { nodeOptions: ctx.nodeOptions } : {}),
+    });
+    return {
+      name,
+      url,
+      headers: { 'content-type': 'application/json' },
+      service,
+      versions: {
+        '@graphql-hive/gateway': pkgVersion('@graphql-hive/gateway'),
+        '@graphql-mesh/compose-cli': pkgVersion('@graphql-mesh/compose-cli'),
+        '@omnigraph/openapi': pkgVersion('@omnigraph/openapi'),
+        '@graphql-mesh/transport-soap': pkgVersion('@graphql-mesh/transport-soap'),
+        '@graphql-mesh/transport-rest': pkgVersion('@graphql-mesh/transport-rest'),
+        '@omnigraph/soap (shop subgraph SDL)': '0.96.0, generated outside the tree',
+      },
+    };
+  }
+  const configFile = writeUnicsBenchConfig(ctx.workDir, ctx.sims, ctx.port);
+  const token = await unicsToken(configFile);
+  const url = `${base}/graphql`;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  const service = await startService({
+    name,
+    args: [join(repoRoot, 'app', 'main.ts')],
+    env: { ...baseEnv, UNICS_CONFIG: configFile, PORT: String(ctx.port), LOG_LEVEL: 'warn' },
+    ready: graphqlProbe(url, { authorization: headers.authorization }),
+    ...(ctx.nodeOptions ? { nodeOptions: ctx.nodeOptions } : {}),
+  });
+  return { name, url, headers, service, versions: {} };
+}

@@ -1,0 +1,176 @@
+// The gateway benchmark's harness pieces, without running the benchmark: query builders and answer comparison,
+// autocannon summaries, RSS parsing and sampling, upstream counting, the report, the peers' pure parts.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { generateDemoData } from '../../examples/legacy/demo-data.ts';
+import { shopSubgraphSdl } from '../peers/hive/shop-subgraph.ts';
+import { getOrdersEnvelope, parseOrdersEnvelope, parseShipments } from '../peers/plain-apollo/upstream-parsers.ts';
+import { repoRoot } from '../lib/results.ts';
+import { autocannonArgs, summarizeAutocannon } from './autocannon-run.ts';
+import { areaOf, summarizeCpuProfile } from './cpu-profile-summary.ts';
+import { parseOptions } from './gateway.bench.ts';
+import { canonicalAnswer, expectedAnswer, firstDifference, LIST_IDS, requestBody } from './queries.ts';
+import { goalChecks, median, resultsTable, summarize, type Cell } from './report.ts';
+import { createRssSampler, parseVmRssKb } from './rss-sampler.ts';
+import { unicsBenchConfig } from './unics-config.ts';
+import { perClientRequest, workRequests } from './upstream-counter.ts';
+
+const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')) as unknown;
+const data = generateDemoData({ customers: 10_000 });
+
+describe('gateway bench queries', () => {
+  it('builds parseable queries for each contender and both queries', () => {
+    for (const c of ['unics', 'plain-apollo', 'hive'] as const) {
+      for (const q of ['profile', 'list'] as const) {
+        const body = JSON.parse(requestBody(c, q)) as { query: string; variables: Record<string, unknown> };
+        expect(() => parse(body.query)).not.toThrow();
+        expect(Object.values(body.variables)[0]).toEqual(q === 'profile' ? 'C000001' : LIST_IDS);
+      }
+    }
+    expect(LIST_IDS).toHaveLength(50);
+    expect(requestBody('unics', 'profile')).toBe(requestBody('plain-apollo', 'profile'));
+  });
+
+  it('reads recorded answers of differently shaped schemas into the same canonical customers, equal to the demo data', () => {
+    const expected = expectedAnswer(data, 'profile');
+    expect(expected[0]!.orders).toHaveLength(5);
+    expect(expected[0]!.tickets.map((t) => t.id)).toEqual(['T0000001', 'T0000002']);
+    const hive = canonicalAnswer('hive', fixture('profile-answer.hive.json'));
+    const apollo = canonicalAnswer('plain-apollo', fixture('profile-answer.plain-apollo.json'));
+    expect(firstDifference(hive, expected)).toBeNull();
+    expect(firstDifference(apollo, expected)).toBeNull();
+  });
+
+  it('names the first difference and refuses answers with errors', () => {
+    const expected = expectedAnswer(data, 'profile');
+    const changed = structuredClone(expected);
+    changed[0]!.orders[2]!.items[0]!.quantity += 1;
+    expect(firstDifference(changed, expected)).toMatch(/^\$\[0\]\.orders\[2\]\.items\[0\]\.quantity: \d+, expected \d+$/);
+    expect(() => canonicalAnswer('unics', { errors: [{ message: 'boom' }], data: null })).toThrow('unics: 1 GraphQL error(s), first: boom');
+  });
+});
+
+describe('gateway bench load and sampling', () => {
+  it('summarises autocannon JSON and builds its command line', () => {
+    const s = summarizeAutocannon({ duration: 10, errors: 1, timeouts: 2, non2xx: 3, latency: { p50: 4, p99: 20, max: 50 }, requests: { average: 99, total: 1000 } });
+    expect(s).toEqual({ rps: 100, p50Ms: 4, p99Ms: 20, maxMs: 50, responses: 1000, errors: 4, durationSeconds: 10 });
+    const args = autocannonArgs({ url: 'http://x/graphql', body: '{}', headers: { authorization: 'Bearer a.b.c' }, connections: 100, durationSeconds: 10, overallRate: 300 });
+    expect(args).toEqual(expect.arrayContaining(['-c', '100', '-R', '300', '-H', 'authorization=Bearer a.b.c']));
+    expect(args.at(-1)).toBe('http://x/graphql');
+    expect(() => summarizeAutocannon({ nope: true })).toThrow('not an autocannon result');
+  });
+
+  it('parses VmRSS and keeps the peak per phase', () => {
+    expect(parseVmRssKb('Name:\tnode\nVmPeak:\t 999 kB\nVmRSS:\t  123456 kB\nRssAnon:\t 1 kB\n')).toBe(123456);
+    expect(parseVmRssKb('Name:\tkworker\n')).toBeUndefined();
+    const readings = [10, 50, 30, 70, 20];
+    const sampler = createRssSampler(1, 60_000, () => readings.shift() ?? 0);
+    sampler.setPhase('profile throughput 1'); // samples 50 into "start"
+    sampler.setPhase('list throughput 1'); // samples 30 into "profile throughput 1"
+    sampler.stop(); // samples 70 into "list throughput 1"
+    expect(sampler.peak('profile ')).toBe(30);
+    expect(sampler.peak('list ')).toBe(70);
+    expect(sampler.peak()).toBe(70);
+  });
+
+  it('counts upstream work without set-up routes', () => {
+    expect(workRequests({ byRoute: { 'POST /oauth/token': 3, 'GET /contacts/:id': 10, 'GET wsdl': 1, 'SOAP GetOrdersByCustomer': 4 } })).toBe(14);
+    const per = perClientRequest({ crm: 10, shop: 10, helpdesk: 5, wms: 0 }, 10);
+    expect(per).toEqual({ perSource: { crm: 1, shop: 1, helpdesk: 0.5, wms: 0 }, total: 2.5, sourcesTouched: 3 });
+  });
+
+  it('parses its options', () => {
+    expect(parseOptions(['--quick']).settings.durationSeconds).toBe(2);
+    expect(parseOptions(['--only=unics,hive', '--rounds=3']).contenders).toEqual(['unics', 'hive']);
+    expect(() => parseOptions(['--only=apollo-router'])).toThrow('--only: unknown contender apollo-router');
+  });
+});
+
+describe('gateway bench report', () => {
+  const up = (crm: number, shop: number, helpdesk: number) => ({ crm, shop, helpdesk, wms: 0 });
+  const cell = (contender: Cell['contender'], rps: number, p99: number, rssMb: number, upstream = up(10, 10, 10)): Cell => ({
+    contender,
+    query: 'profile',
+    throughput: [1, 2].map((round) => ({ round, rps: rps + round, p50Ms: 5, p99Ms: 9, errors: 0, responses: 100, upstream: up(100, 100, 100) })),
+    rate: [1, 2].map((round) => ({ round, targetRps: 300, achievedRps: 300, p50Ms: 3, p99Ms: p99 + round, errors: 0 })),
+    sequential: { requests: 10, upstream },
+    peakRssBytes: rssMb * 1024 * 1024,
+  });
+
+  it('computes medians, ratios against Hive and the goals', () => {
+    expect([median([3, 1, 2]), median([4, 1]), median([])]).toEqual([2, 2.5, Number.NaN]);
+    const rows = [cell('unics', 999, 20, 300), cell('hive', 99, 100, 400, up(10, 10, 20)), { ...cell('plain-apollo', 0, 0, 0), failure: 'did not start' }].map(summarize);
+    expect(rows[0]!.rps).toBe(1000.5); // the mean of the two rounds, 1000 and 1001
+    const table = resultsTable(rows, 300, 32);
+    expect(table).toContain('| profile (1 customer) | UniCS |');
+    expect(table).toContain('| plain Apollo Server | failed |');
+    const goals = goalChecks(rows);
+    expect(goals.find((g) => g.goal.includes('(profile)') && g.goal.startsWith('throughput'))).toMatchObject({ met: true, value: '9.96×' }) // 1000.5 / 100.5;
+    expect(goals.find((g) => g.goal.startsWith('p99'))).toMatchObject({ met: true, value: '21.5 ms' });
+    expect(goals.find((g) => g.goal.startsWith('peak RSS'))).toMatchObject({ met: false });
+    expect(goals.find((g) => g.goal.includes('sources touched (profile)'))).toMatchObject({ met: true, value: '3 for 3 sources' });
+    expect(goals.find((g) => g.goal.includes('(list)') && g.goal.startsWith('throughput'))).toMatchObject({ met: undefined });
+  });
+});
+
+describe('gateway bench peers and config', () => {
+  it('completes the SOAP handler output for the SOAP transport', () => {
+    const sdl = shopSubgraphSdl(readFileSync(join(repoRoot, 'bench', 'peers', 'hive', 'shop-subgraph.graphql'), 'utf8'), 'http://127.0.0.1:9/shop');
+    expect(sdl).toContain('schema @transport(kind: "soap", subgraph: "shop", location: "http://127.0.0.1:9/shop") {');
+    expect(sdl).toContain('soapAction: "http://legacy.example.com/shop/GetOrdersByCustomer", soapNamespace: "http://schemas.xmlsoap.org/soap/envelope/", subgraph: "shop")');
+    expect(sdl).not.toContain('endpoint: "http://127.0.0.1:17102/shop"');
+    expect(() => parse(sdl)).not.toThrow();
+  });
+
+  it('parses the Shop and warehouse answers the plain Apollo peer receives (recorded fixtures)', async () => {
+    const xml = readFileSync(join(repoRoot, 'connectors', 'soap', 'fixtures', 'get-orders-by-customer.response.xml'), 'utf8');
+    const orders = await parseOrdersEnvelope(xml);
+    expect(orders.map((o) => o.items.length)).toEqual([3, 2, 4, 2, 4, 1]);
+    expect(orders[0]).toMatchObject({ id: 'O0000001', customerNo: 'K0000156', status: 'shipped', totalCents: 23450, currency: 'CNY' });
+    expect(orders[5]!.payment).toBeNull();
+    const shipments = await parseShipments(readFileSync(join(repoRoot, 'connectors', 'xml', 'fixtures', 'wms-shipments-batch.xml'), 'utf8'));
+    expect(shipments.map((s) => [s.shipmentNo, s.carrier, s.status])).toEqual([
+      ['0010000012', 'SF Express', 'in_transit'],
+      ['0010000009', 'SF Express', 'delivered'],
+      ['0010000002', 'UPS', 'delivered'],
+      ['0010000001', 'DHL', 'delivered'],
+    ]);
+    expect(shipments[0]!.deliveredAt).toBeNull();
+    expect(getOrdersEnvelope('K<1>')).toContain('<customerNo>K&#60;1&#62;</customerNo>');
+  });
+
+  it('points the example config at the simulators without connector caches', () => {
+    const example = readFileSync(join(repoRoot, 'unics.example.yaml'), 'utf8');
+    const config = unicsBenchConfig(example, { crm: 'http://127.0.0.1:9001', shop: 'http://127.0.0.1:9002', helpdesk: 'http://127.0.0.1:9003', wms: 'http://127.0.0.1:9004' }, 4321);
+    const text = JSON.stringify(config);
+    expect(text).not.toContain(':7001');
+    expect(text).toContain('http://127.0.0.1:9002/shop?wsdl');
+    expect(text).not.toContain('cacheTtl');
+    expect(text).not.toContain('${CRM_SECRET}');
+    expect(config.server).toMatchObject({ port: 4321 });
+  });
+
+  it('summarises a CPU profile by area', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
+        { id: 2, callFrame: { functionName: 'execute', url: 'file:///r/node_modules/graphql/execution/execute.js', lineNumber: 9 } },
+        { id: 3, callFrame: { functionName: 'load', url: 'file:///r/connectors/rest/rest-connector.ts', lineNumber: 0 } },
+        { id: 4, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1 } },
+      ],
+      samples: [1, 2, 2, 3, 4],
+      timeDeltas: [1000, 2000, 2000, 1000, 500],
+      startTime: 0,
+      endTime: 6500,
+    };
+    const s = summarizeCpuProfile(profile);
+    expect(s.totalMs).toBe(6.5);
+    expect(s.byArea[0]).toMatchObject({ area: 'graphql', ms: 4 });
+    expect(s.byArea.map((a) => a.area)).toEqual(['graphql', 'idle', 'unics connectors/', 'GC']);
+    expect(s.topFunctions[0]!.fn).toBe('execute execution/execute.js:10');
+    expect(areaOf('file:///r/node_modules/@apollo/server/dist/esm/x.js', 'f')).toBe('@apollo/server');
+    expect(areaOf('node:internal/deps/undici/undici', 'f')).toBe('node:undici');
+  });
+});

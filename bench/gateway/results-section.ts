@@ -1,0 +1,94 @@
+// The "Gateway" section of bench/RESULTS.md from one run's raw results (and the previous run's, for the line on
+// what changed).
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { round } from '../lib/stats.ts';
+import { repoRoot, versions as unicsVersions } from '../lib/results.ts';
+import { updateResultsSection } from '../lib/results-md.ts';
+import { goalChecks, goalsTable, LABELS, ratioVsHive, resultsTable, summarize, type Cell, type Row } from './report.ts';
+import type { RunSettings } from './measure.ts';
+
+export interface RawGatewayResults {
+  readonly date: string;
+  readonly args: readonly string[];
+  readonly host: string;
+  readonly options: { readonly rounds: number; readonly warmupSeconds: number; readonly sequentialRequests: number; readonly settings: RunSettings };
+  readonly versions: Readonly<Record<string, string>>;
+  readonly latencyMs: number;
+  readonly customers: number;
+  readonly startFailures: Readonly<Record<string, string | undefined>>;
+  readonly cells: readonly Cell[];
+}
+
+function previousRun(current: string): { file: string; rows: Row[] } | undefined {
+  const dir = join(repoRoot, 'bench', 'results');
+  const files = readdirSync(dir)
+    .filter((f) => /^gateway-\d{4}-\d{2}-\d{2}\.json$/.test(f) && f !== basename(current))
+    .sort();
+  const last = files.at(-1);
+  if (!last) return undefined;
+  try {
+    const raw = JSON.parse(readFileSync(join(dir, last), 'utf8')) as RawGatewayResults;
+    return { file: last, rows: raw.cells.map(summarize) };
+  } catch {
+    return undefined;
+  }
+}
+
+function changeLine(rows: readonly Row[], file: string): string {
+  const prev = previousRun(file);
+  if (!prev) return 'What changed: first entry for this benchmark.';
+  const parts = rows
+    .filter((r) => r.contender === 'unics' && !r.failure)
+    .map((r) => {
+      const p = prev.rows.find((x) => x.contender === 'unics' && x.query === r.query && !x.failure);
+      return p ? `UniCS ${r.query} ${round(p.rps)} → ${round(r.rps)} req/s, p99 @rate ${p.p99AtRateMs} → ${r.p99AtRateMs} ms` : `UniCS ${r.query} newly measured`;
+    });
+  return `What changed since ${prev.file}: ${parts.join('; ') || 'UniCS not measured in one of the two runs'}.`;
+}
+
+/** Writes the Gateway section and returns its Markdown. */
+export function writeGatewaySection(raw: RawGatewayResults, file: string): string {
+  const rows = raw.cells.map(summarize);
+  const s = raw.options.settings;
+  const env = unicsVersions({});
+  const peers = Object.entries(raw.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const failures = rows.filter((r) => r.failure).map((r) => `- ${LABELS[r.contender]}, ${r.query}: ${r.failure!.split('\n').slice(0, 3).join(' ').slice(0, 600)}`);
+  const ratio = (q: 'profile' | 'list') =>
+    (['unics', 'plain-apollo'] as const)
+      .map((c) => `${LABELS[c]} ${Number.isFinite(ratioVsHive(rows, c, q)) ? `${round(ratioVsHive(rows, c, q), 2)}×` : '–'}`)
+      .join(', ');
+  const body = [
+    `Command: \`npm run bench -- gateway${raw.args.length ? ` ${raw.args.join(' ')}` : ''}\` · ${raw.date.slice(0, 10)} · UniCS ${env.unics} · Node ${env.node} · ${raw.host}`,
+    '',
+    `Peers: ${peers || '(none started)'}. Simulators in their own process (${raw.customers} customers, ${raw.latencyMs} ms latency on every answer), each contender in its own process, load from autocannon in another; ` +
+      `throughput at ${s.connections} connections for ${s.durationSeconds} s, latency at a fixed ${s.rate} req/s (autocannon --overallRate over ${s.rateConnections} connections, latencies corrected for coordinated omission, whole ms) for ${s.durationSeconds} s; ` +
+      `${raw.options.rounds} rounds after a ${raw.options.warmupSeconds} s warm-up, contender order alternating; medians of rounds. Upstream requests per client request: ${raw.options.sequentialRequests} requests sent one at a time, counted by the simulators (token and WSDL fetches excluded); "under load" is the same count over the throughput runs. ` +
+      `Peak RSS: VmRSS of the contender's process tree sampled every 100 ms while it ran that query. Raw: \`${file.slice(repoRoot.length + 1)}\``,
+    '',
+    resultsTable(rows, s.rate, s.connections),
+    '',
+    `Throughput relative to Hive Gateway — profile: ${ratio('profile')}; list: ${ratio('list')}.`,
+    '',
+    'Goals for UniCS\'s live path (issue 4):',
+    '',
+    goalsTable(goalChecks(rows)),
+    '',
+    'Same data, different query shapes: UniCS and plain Apollo run the same query on the unified schema (`customer(id)` / `customers(ids)` with `profile`, `orders(first: 10) { items }`, `tickets`); ' +
+      'Hive Gateway runs `contact(id)` / `contacts(ids)` of the composed CRM subgraph with `orders` and `tickets` joined by Mesh `@resolveTo` batch delegation. ' +
+      'Before measuring, every contender\'s answer is compared field by field with the demo data (contact, orders with items, tickets); a contender that differs is not measured. ' +
+      'UniCS runs `unics.example.yaml` pointed at the simulators without connector caches (the peers cache nothing) and logs at warn; Hive Gateway logs at error; all run with NODE_ENV=production.',
+    '',
+    failures.length ? `What failed:\n\n${failures.join('\n')}` : 'What failed: nothing.',
+    '',
+    'Hive Gateway setup (bench/peers/hive/README.md): `@omnigraph/soap` (Mesh\'s SOAP handler; 0.96.0 is the only version the registry serves) cannot be installed next to Apollo Server 5 ' +
+      '(peer `@graphql-tools/utils` ^9 || ^10 against 12), so the Shop subgraph is its output generated once outside the tree, annotated with the SOAP 1.1 namespace and SOAPActions that today\'s `@graphql-mesh/transport-soap` needs, and executed by that transport; ' +
+      'the CRM\'s OAuth2 token is fetched once at start and passed as a static bearer header; the warehouse (XML over HTTP) has no Mesh source handler, so neither query reads shipments.',
+    '',
+    changeLine(rows, file),
+  ].join('\n');
+  updateResultsSection('gateway', 'Gateway: UniCS live path vs plain Apollo Server vs Hive Gateway', body);
+  return body;
+}
