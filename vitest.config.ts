@@ -6,12 +6,16 @@ import { defineConfig } from 'vitest/config';
 // `npm run test:unit` runs the first alone.
 const integrationGlobs = ['**/*.int.test.ts'];
 const ignored = ['**/node_modules/**', '.stack/**', 'dist/**'];
+// graphql 16 ships index.js and index.mjs without an exports map: Node (and so Apollo Server and graphql-ws) loads
+// index.js, vite's resolver would pick index.mjs for our sources, and two graphql instances cannot share a schema.
+const resolve = { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] };
 
 export default defineConfig({
   test: {
     reporters: ['default'],
     projects: [
       {
+        resolve,
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
@@ -20,6 +24,7 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'integration',
           include: integrationGlobs,

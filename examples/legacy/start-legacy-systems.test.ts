@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canBind, freePort } from '../../stack/ports.ts';
 import { startLegacySystems, type LegacySystems } from './start-legacy-systems.ts';
 
 describe('startLegacySystems', () => {
@@ -55,12 +56,20 @@ describe('npm run legacy', () => {
   const cli = join(import.meta.dirname, 'cli.ts');
 
   it('starts all four on consecutive ports, prints their URLs, and stops on SIGTERM', async () => {
-    const basePort = 20_000 + Math.floor(Math.random() * 20_000);
+    // Four consecutive free ports, starting from one the kernel hands out.
+    let basePort = 0;
+    for (let i = 0; i < 20 && basePort === 0; i++) {
+      const p = await freePort();
+      if (p < 65_000 && (await Promise.all([1, 2, 3].map((o) => canBind(p + o)))).every(Boolean)) basePort = p;
+    }
     const child = spawn(process.execPath, [cli, '--customers', '50', '--base-port', String(basePort)], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URLs printed: ${out}`)), 60_000);
+      child.once('exit', (code) => reject(new Error(`npm run legacy exited early with ${code}: ${err}`)));
+      const timer = setTimeout(() => reject(new Error(`no URLs printed within 80 s: ${out}\n${err}`)), 80_000);
       child.stdout.on('data', () => {
         if (out.includes('Warehouse')) {
           clearTimeout(timer);
@@ -75,7 +84,7 @@ describe('npm run legacy', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
-  }, 90_000);
+  }, 100_000);
 
   it('rejects a bad option with the usage', async () => {
     const child = spawn(process.execPath, [cli, '--customers', 'lots'], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
