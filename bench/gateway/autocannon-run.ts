@@ -1,4 +1,5 @@
-// Load from a separate process: autocannon's CLI in a child process with --json, summarised here.
+// Load from a separate process: autocannon's CLI (--json) for closed-loop throughput; the open-loop generator
+// (open-loop.ts) for latency at a fixed rate. Either way a child process, summarised here.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/results.ts';
@@ -9,7 +10,7 @@ export interface LoadOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly connections: number;
   readonly durationSeconds: number;
-  /** Fixed overall request rate (autocannon --overallRate); closed loop at full speed when absent. */
+  /** Fixed overall request rate, open loop (open-loop.ts); closed loop at full speed (autocannon) when absent. */
   readonly overallRate?: number;
   readonly timeoutSeconds?: number;
 }
@@ -60,22 +61,26 @@ export function autocannonArgs(o: LoadOptions): string[] {
   return args;
 }
 
-/** Runs autocannon in its own process and returns its summary. */
+/** Runs the load in its own process (autocannon, or open-loop.ts with a fixed rate) and returns its summary. */
 export function runLoad(o: LoadOptions): Promise<LoadSummary> {
-  const script = join(repoRoot, 'node_modules', 'autocannon', 'autocannon.js');
+  const args =
+    o.overallRate === undefined
+      ? [join(repoRoot, 'node_modules', 'autocannon', 'autocannon.js'), ...autocannonArgs(o)]
+      : [join(repoRoot, 'bench', 'gateway', 'open-loop.ts'), JSON.stringify(o)];
+  const parseOutput = (json: unknown) => (o.overallRate === undefined ? summarizeAutocannon(json) : (json as LoadSummary));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...autocannonArgs(o)], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.once('error', reject);
     child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited with ${code}: ${err.slice(-500)}`));
+      if (code !== 0) return reject(new Error(`the load generator exited with ${code}: ${err.slice(-500)}`));
       try {
-        resolve(summarizeAutocannon(JSON.parse(out.trim().split('\n').at(-1) ?? '')));
+        resolve(parseOutput(JSON.parse(out.trim().split('\n').at(-1) ?? '')));
       } catch (e) {
-        reject(new Error(`autocannon output unreadable (${(e as Error).message}): ${out.slice(-300)} ${err.slice(-300)}`));
+        reject(new Error(`load generator output unreadable (${(e as Error).message}): ${out.slice(-300)} ${err.slice(-300)}`));
       }
     });
   });

@@ -10,7 +10,9 @@ import { getOrdersEnvelope, parseOrdersEnvelope, parseShipments } from '../peers
 import { repoRoot } from '../lib/results.ts';
 import { autocannonArgs, summarizeAutocannon } from './autocannon-run.ts';
 import { areaOf, summarizeCpuProfile } from './cpu-profile-summary.ts';
+import { parseStatCpuTicks } from './cpu-time.ts';
 import { parseOptions } from './gateway.bench.ts';
+import { schedule, summarizeOpenLoop } from './open-loop.ts';
 import { canonicalAnswer, expectedAnswer, firstDifference, LIST_IDS, requestBody } from './queries.ts';
 import { goalChecks, median, resultsTable, summarize, type Cell } from './report.ts';
 import { createRssSampler, parseVmRssKb } from './rss-sampler.ts';
@@ -75,6 +77,19 @@ describe('gateway bench load and sampling', () => {
     expect(sampler.peak()).toBe(70);
   });
 
+  it('schedules the open loop evenly and counts what did not come back as errors', () => {
+    expect(schedule(300, 2)).toHaveLength(600);
+    expect(schedule(4, 1)).toEqual([0, 250, 500, 750]);
+    const s = summarizeOpenLoop([5, 6, 7, 100], 1, 6, 2);
+    expect(s).toMatchObject({ rps: 2, p50Ms: 6, p99Ms: 100, maxMs: 100, responses: 5, errors: 2 });
+  });
+
+  it('reads CPU ticks from /proc/<pid>/stat, command names with spaces and parens included', () => {
+    const stat = '4242 (node (main) x) S 1 4242 4242 0 -1 4194304 100 0 0 0 1234 56 0 0 20 0 11 0 500 1000 200';
+    expect(parseStatCpuTicks(stat)).toBe(1290);
+    expect(parseStatCpuTicks('1 (x) S')).toBeUndefined();
+  });
+
   it('counts upstream work without set-up routes', () => {
     expect(workRequests({ byRoute: { 'POST /oauth/token': 3, 'GET /contacts/:id': 10, 'GET wsdl': 1, 'SOAP GetOrdersByCustomer': 4 } })).toBe(14);
     const per = perClientRequest({ crm: 10, shop: 10, helpdesk: 5, wms: 0 }, 10);
@@ -93,7 +108,7 @@ describe('gateway bench report', () => {
   const cell = (contender: Cell['contender'], rps: number, p99: number, rssMb: number, upstream = up(10, 10, 10)): Cell => ({
     contender,
     query: 'profile',
-    throughput: [1, 2].map((round) => ({ round, rps: rps + round, p50Ms: 5, p99Ms: 9, errors: 0, responses: 100, upstream: up(100, 100, 100) })),
+    throughput: [1, 2].map((round) => ({ round, rps: rps + round, p50Ms: 5, p99Ms: 9, errors: 0, responses: 100, upstream: up(100, 100, 100), cpuMsPerRequest: 1.5 })),
     rate: [1, 2].map((round) => ({ round, targetRps: 300, achievedRps: 300, p50Ms: 3, p99Ms: p99 + round, errors: 0 })),
     sequential: { requests: 10, upstream },
     peakRssBytes: rssMb * 1024 * 1024,

@@ -9,8 +9,9 @@
 // Two queries (bench/gateway/queries.ts): a profile of C000001 (contact, 5 orders with items, 2 tickets) and the
 // same fields for 50 customers. Every contender's answer is first checked against the demo data. Then per
 // contender and query: upstream requests of 10 requests sent alone; after a warm-up, rounds alternating the
-// contender order of a throughput run at 32 connections and a latency run at a fixed 300 requests/s; RSS of each
-// contender's process tree sampled every 100 ms. --profile instead profiles UniCS (see profile-unics.ts).
+// contender order of a throughput run at 32 connections (autocannon) and a latency run at a fixed 300 requests/s
+// (open-loop.ts); each run starts once the upstreams are quiet; CPU time and RSS of each contender's process tree
+// (RSS every 100 ms). --profile instead profiles UniCS (see profile-unics.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,7 +130,10 @@ export async function main(args: string[] = []): Promise<void> {
             sampler.setPhase(`${q} rate ${r}`);
             const rr = await rateRound(c, q, counter, o.settings, r);
             entry.rate.push(rr);
-            say(`round ${r} ${c.name} ${q}: ${round(t.rps)} req/s (p99 ${t.p99Ms} ms, ${t.errors} errors); at ${o.settings.rate} req/s: p50 ${rr.p50Ms} ms, p99 ${rr.p99Ms} ms, achieved ${round(rr.achievedRps)}`);
+            say(
+              `round ${r} ${c.name} ${q}: ${round(t.rps)} req/s (p99 ${t.p99Ms} ms, ${t.errors} errors, ${round(t.cpuMsPerRequest)} CPU ms/req, started after ${t.settled?.waitedMs} ms quiet wait, load ${round(t.settled?.loadAvg1m ?? Number.NaN)}); ` +
+                `at ${o.settings.rate} req/s: p50 ${round(rr.p50Ms, 1)} ms, p99 ${round(rr.p99Ms, 1)} ms, achieved ${round(rr.achievedRps)}, ${rr.errors} errors`,
+            );
           } catch (err) {
             entry.failure = crashed(c) ?? (err as Error).message;
             say(`${c.name} ${q} round ${r} failed: ${entry.failure.slice(0, 300)}`);

@@ -1,10 +1,12 @@
 // The gateway benchmark's measurements of one contender on one query: the answer checked against the demo data,
 // the upstream cost of one request alone, a throughput run at fixed concurrency and a latency run at a fixed rate,
-// each with the simulators' counters read once the upstream traffic has stopped.
+// each started only once the upstream traffic of the previous one has stopped, with the contender's CPU time.
+import { loadavg } from 'node:os';
 import { runLoad, type LoadSummary } from './autocannon-run.ts';
 import type { RunningContender } from './contenders.ts';
 import { canonicalAnswer, firstDifference, requestBody, type CanonicalCustomer, type QueryName } from './queries.ts';
 import type { RateRound, ThroughputRound } from './report.ts';
+import { treeCpuSeconds } from './cpu-time.ts';
 import { SOURCES, type SourceCounts, type UpstreamCounter } from './upstream-counter.ts';
 
 export async function postQuery(c: RunningContender, query: QueryName): Promise<{ status: number; body: unknown }> {
@@ -34,17 +36,21 @@ export async function checkAnswer(c: RunningContender, query: QueryName, expecte
   }
 }
 
-/** Waits until the simulators' counters stop moving (in-flight upstream calls of the last run are done). */
-export async function quiesce(counter: UpstreamCounter, maxMs = 15_000): Promise<SourceCounts> {
+/**
+ * Waits until the simulators' counters stop moving: the upstream calls a contender still makes for requests its
+ * client gave up on (plain Apollo's 50-customer list leaves thousands) must not land in the next measurement.
+ * Quiet means two reads 500 ms apart agree; gives up after maxMs and says so.
+ */
+export async function quiesce(counter: UpstreamCounter, maxMs = 120_000): Promise<{ counts: SourceCounts; waitedMs: number; quiet: boolean }> {
+  const t0 = Date.now();
   let last = await counter.read();
-  const deadline = Date.now() + maxMs;
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 300));
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 500));
     const now = await counter.read();
-    if (SOURCES.every((s) => now[s] === last[s])) return now;
+    if (SOURCES.every((s) => now[s] === last[s])) return { counts: now, waitedMs: Date.now() - t0, quiet: true };
+    if (Date.now() - t0 > maxMs) return { counts: now, waitedMs: Date.now() - t0, quiet: false };
     last = now;
   }
-  return last;
 }
 
 /** Upstream requests of `n` client requests sent one at a time. */
@@ -55,7 +61,7 @@ export async function sequentialCost(c: RunningContender, query: QueryName, coun
     const { status } = await postQuery(c, query);
     if (status !== 200) throw new Error(`${c.name} ${query}: HTTP ${status} while measuring the sequential cost`);
   }
-  return { requests: n, upstream: await quiesce(counter) };
+  return { requests: n, upstream: (await quiesce(counter)).counts };
 }
 
 export interface RunSettings {
@@ -68,18 +74,26 @@ export interface RunSettings {
 const load = (c: RunningContender, query: QueryName, o: { connections: number; durationSeconds: number; overallRate?: number }): Promise<LoadSummary> =>
   runLoad({ url: c.url, body: requestBody(c.name, query), headers: c.headers, ...o });
 
+/** Waits for quiet upstreams, then notes the machine's load (other processes share its two cores). */
+async function settle(counter: UpstreamCounter): Promise<{ waitedMs: number; quiet: boolean; loadAvg1m: number }> {
+  const q = await quiesce(counter);
+  return { waitedMs: q.waitedMs, quiet: q.quiet, loadAvg1m: loadavg()[0] ?? Number.NaN };
+}
+
 export async function throughputRound(c: RunningContender, query: QueryName, counter: UpstreamCounter, s: RunSettings, round: number): Promise<ThroughputRound> {
-  await quiesce(counter);
+  const before = await settle(counter);
   await counter.reset();
+  const cpu0 = treeCpuSeconds(c.service.pid);
   const r = await load(c, query, { connections: s.connections, durationSeconds: s.durationSeconds });
-  const upstream = await quiesce(counter);
-  return { round, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, responses: r.responses, upstream };
+  const cpuSeconds = treeCpuSeconds(c.service.pid) - cpu0;
+  const upstream = (await quiesce(counter)).counts;
+  return { round, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, responses: r.responses, upstream, cpuMsPerRequest: r.responses > 0 ? (cpuSeconds * 1000) / r.responses : Number.NaN, settled: before };
 }
 
 export async function rateRound(c: RunningContender, query: QueryName, counter: UpstreamCounter, s: RunSettings, round: number): Promise<RateRound> {
-  await quiesce(counter);
+  const before = await settle(counter);
   const r = await load(c, query, { connections: s.rateConnections, durationSeconds: s.durationSeconds, overallRate: s.rate });
-  return { round, targetRps: s.rate, achievedRps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors };
+  return { round, targetRps: s.rate, achievedRps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, settled: before };
 }
 
 /** A short closed-loop run whose numbers are thrown away (JIT, connection pools, WSDL and token fetches). */

@@ -13,6 +13,16 @@ export interface ThroughputRound {
   readonly responses: number;
   /** Upstream work requests during the round. */
   readonly upstream: SourceCounts;
+  /** CPU time of the contender's process tree during the run, per response. */
+  readonly cpuMsPerRequest: number;
+  readonly settled?: Settled;
+}
+
+/** How the run started: after how long the upstreams were quiet (or not), and the machine's 1-minute load. */
+export interface Settled {
+  readonly waitedMs: number;
+  readonly quiet: boolean;
+  readonly loadAvg1m: number;
 }
 
 export interface RateRound {
@@ -22,6 +32,7 @@ export interface RateRound {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  readonly settled?: Settled;
 }
 
 export interface Cell {
@@ -47,6 +58,7 @@ export interface Row {
   readonly errors: number;
   readonly upstreamPerRequest: { readonly perSource: SourceCounts; readonly total: number; readonly sourcesTouched: number } | undefined;
   readonly upstreamPerRequestUnderLoad: number;
+  readonly cpuMsPerRequest: number;
   readonly peakRssMb: number;
 }
 
@@ -76,6 +88,7 @@ export function summarize(cell: Cell): Row {
     errors: t.reduce((s, x) => s + x.errors, 0) + r.reduce((s, x) => s + x.errors, 0),
     upstreamPerRequest: cell.sequential ? perClientRequest(cell.sequential.upstream, cell.sequential.requests) : undefined,
     upstreamPerRequestUnderLoad: loadResponses > 0 ? loadUpstream / loadResponses : Number.NaN,
+    cpuMsPerRequest: t.length ? median(t.map((x) => x.cpuMsPerRequest)) : Number.NaN,
     peakRssMb: cell.peakRssBytes / 1024 / 1024,
   };
 }
@@ -106,6 +119,7 @@ export function resultsTable(rows: readonly Row[], rate: number, connections: nu
       [`achieved req/s (of ${rate})`]: r.failure ? '–' : fmt(r.achievedRps),
       'upstream req per client req (alone)': upstreamText(r.upstreamPerRequest),
       'upstream per client req under load': r.failure ? '–' : fmt(r.upstreamPerRequestUnderLoad, 2),
+      'CPU ms per req': r.failure ? '–' : fmt(r.cpuMsPerRequest, 2),
       errors: r.failure ? '–' : r.errors,
       'peak RSS MB': fmt(r.peakRssMb),
     })),

@@ -1,7 +1,7 @@
 // UniCS's configuration for the gateway benchmark: unics.example.yaml with its connectors pointed at the
 // benchmark's simulators, the live path only (no view store), and no connector cache — the peers cache nothing,
 // so the benchmark compares batching and execution, not cache hits. Everything else (timeouts, retry, breaker,
-// batch sizes, gateway limits) stays as shipped.
+// batch sizes, the other gateway limits) stays as shipped; the cost limit is raised for the 50-customer query.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,9 @@ const DEMO_PORTS: Readonly<Record<SourceName, string>> = {
   wms: 'http://127.0.0.1:7004',
 };
 
+export const LIST_QUERY_MAX_COST = 50_000;
+export const BENCH_JWT_SECRET = 'gateway-benchmark-hs256-secret-not-for-production';
+
 /** The benchmark's config object from the example config's text. Pure. */
 export function unicsBenchConfig(exampleYaml: string, sims: Readonly<Record<SourceName, string>>, port: number): Record<string, unknown> {
   let text = exampleYaml;
@@ -25,6 +28,12 @@ export function unicsBenchConfig(exampleYaml: string, sims: Readonly<Record<Sour
   const config = parse(text) as Record<string, unknown>;
   config.server = { ...(config.server as object), host: '127.0.0.1', port };
   config.log = { ...(config.log as object), level: 'warn', pretty: false };
+  // A secret of the benchmark's own, so the app does not warn about the built-in development secret.
+  config.auth = { hs256Secret: BENCH_JWT_SECRET, tenants: ['demo'] };
+  config.demo = { embedded: false };
+  // The 50-customer list query is estimated at ~37,550 by the gateway's cost rule, over its default limit of 5,000
+  // (it would answer GATEWAY_ERR_QUERY_TOO_COSTLY); the peers have no such limit, so the benchmark raises it.
+  config.gateway = { ...(config.gateway as object), limits: { ...((config.gateway as { limits?: object } | undefined)?.limits ?? {}), maxCost: LIST_QUERY_MAX_COST } };
   const connectors = (config.connectors ?? []) as Array<Record<string, unknown>>;
   for (const c of connectors) {
     delete c.cacheTtl;
