@@ -118,12 +118,16 @@ describe('gateway bench report', () => {
     expect([median([3, 1, 2]), median([4, 1]), median([])]).toEqual([2, 2.5, Number.NaN]);
     const rows = [cell('unics', 999, 20, 300), cell('hive', 99, 100, 400, up(10, 10, 20)), { ...cell('plain-apollo', 0, 0, 0), failure: 'did not start' }].map(summarize);
     expect(rows[0]!.rps).toBe(1000.5); // the mean of the two rounds, 1000 and 1001
-    const table = resultsTable(rows, 300, 32);
+    const table = resultsTable(rows, 32);
     expect(table).toContain('| profile (1 customer) | UniCS |');
     expect(table).toContain('| plain Apollo Server | failed |');
     const goals = goalChecks(rows);
     expect(goals.find((g) => g.goal.includes('(profile)') && g.goal.startsWith('throughput'))).toMatchObject({ met: true, value: '9.96×' }) // 1000.5 / 100.5;
-    expect(goals.find((g) => g.goal.startsWith('p99'))).toMatchObject({ met: true, value: '21.5 ms' });
+    expect(goals.find((g) => g.goal.startsWith('p99'))).toMatchObject({ met: true, value: '21.5 ms', goal: 'p99 ≤ 30 ms on the profile query at 300 req/s' });
+    expect(table).toContain('| 3 / 21.5 @300 req/s (achieved 300) |');
+    const saturated = summarize({ ...cell('plain-apollo', 5, 0, 0), rate: [{ round: 1, targetRps: 20, achievedRps: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, errors: 0, saturatedAtRps: 6 }] });
+    expect(saturated.saturated).toBe(true);
+    expect(resultsTable([saturated], 32)).toContain('saturated (< 16 req/s closed loop)');
     expect(goals.find((g) => g.goal.startsWith('peak RSS'))).toMatchObject({ met: false });
     expect(goals.find((g) => g.goal.includes('sources touched (profile)'))).toMatchObject({ met: true, value: '3 for 3 sources' });
     expect(goals.find((g) => g.goal.includes('(list)') && g.goal.startsWith('throughput'))).toMatchObject({ met: undefined });

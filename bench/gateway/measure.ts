@@ -67,7 +67,8 @@ export async function sequentialCost(c: RunningContender, query: QueryName, coun
 export interface RunSettings {
   readonly connections: number;
   readonly durationSeconds: number;
-  readonly rate: number;
+  /** Fixed request rate of the latency run, per query (req/s). */
+  readonly rate: Readonly<Record<QueryName, number>>;
   readonly rateConnections: number;
 }
 
@@ -90,10 +91,22 @@ export async function throughputRound(c: RunningContender, query: QueryName, cou
   return { round, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, responses: r.responses, upstream, cpuMsPerRequest: r.responses > 0 ? (cpuSeconds * 1000) / r.responses : Number.NaN, settled: before };
 }
 
-export async function rateRound(c: RunningContender, query: QueryName, counter: UpstreamCounter, s: RunSettings, round: number): Promise<RateRound> {
+/** Below this share of the fixed rate in the closed-loop run, the contender is saturated and the latency run skipped. */
+export const SATURATED_BELOW = 0.8;
+
+/**
+ * The latency run at the query's fixed rate; skipped (saturated) when the round's closed-loop throughput stayed
+ * under 80 % of that rate: an open loop beyond capacity measures only its own queue, and the contender's
+ * abandoned work would keep the upstreams busy long after.
+ */
+export async function rateRound(c: RunningContender, query: QueryName, counter: UpstreamCounter, s: RunSettings, round: number, closedLoopRps: number): Promise<RateRound> {
+  const rate = s.rate[query];
+  if (closedLoopRps < rate * SATURATED_BELOW) {
+    return { round, targetRps: rate, achievedRps: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, errors: 0, saturatedAtRps: closedLoopRps };
+  }
   const before = await settle(counter);
-  const r = await load(c, query, { connections: s.rateConnections, durationSeconds: s.durationSeconds, overallRate: s.rate });
-  return { round, targetRps: s.rate, achievedRps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, settled: before };
+  const r = await load(c, query, { connections: s.rateConnections, durationSeconds: s.durationSeconds, overallRate: rate });
+  return { round, targetRps: rate, achievedRps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, settled: before };
 }
 
 /** A short closed-loop run whose numbers are thrown away (JIT, connection pools, WSDL and token fetches). */

@@ -38,7 +38,9 @@ export async function runOpenLoop(o: LoadOptions & { overallRate: number }): Pro
   const inFlight: Array<Promise<void>> = [];
   const fire = (scheduledAt: number) =>
     pool
-      .request({ path: url.pathname + url.search, method: 'POST', headers: o.headers, body: o.body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
+      // The deadline runs from the scheduled time, so a request still queued in the pool when it passes is
+      // dropped (an error) instead of being sent late.
+      .request({ path: url.pathname + url.search, method: 'POST', headers: o.headers, body: o.body, signal: AbortSignal.timeout(timeoutMs) })
       .then(async (res) => {
         await res.body.text();
         if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(performance.now() - start - scheduledAt);

@@ -33,6 +33,8 @@ export interface RateRound {
   readonly p99Ms: number;
   readonly errors: number;
   readonly settled?: Settled;
+  /** Set when the run was skipped: the closed-loop throughput of the round (req/s) was too far below the rate. */
+  readonly saturatedAtRps?: number;
 }
 
 export interface Cell {
@@ -55,6 +57,9 @@ export interface Row {
   readonly p50AtRateMs: number;
   readonly p99AtRateMs: number;
   readonly achievedRps: number;
+  readonly targetRps: number;
+  /** True when every latency run was skipped because the contender could not sustain the rate. */
+  readonly saturated: boolean;
   readonly errors: number;
   readonly upstreamPerRequest: { readonly perSource: SourceCounts; readonly total: number; readonly sourcesTouched: number } | undefined;
   readonly upstreamPerRequestUnderLoad: number;
@@ -74,7 +79,7 @@ export const LABELS: Record<ContenderName, string> = { unics: 'UniCS', 'plain-ap
 
 export function summarize(cell: Cell): Row {
   const t = cell.throughput;
-  const r = cell.rate;
+  const r = cell.rate.filter((x) => x.saturatedAtRps === undefined);
   const loadResponses = t.reduce((s, x) => s + x.responses, 0);
   const loadUpstream = t.reduce((s, x) => s + SOURCES.reduce((a, src) => a + x.upstream[src], 0), 0);
   return {
@@ -85,6 +90,8 @@ export function summarize(cell: Cell): Row {
     p50AtRateMs: r.length ? median(r.map((x) => x.p50Ms)) : Number.NaN,
     p99AtRateMs: r.length ? median(r.map((x) => x.p99Ms)) : Number.NaN,
     achievedRps: r.length ? median(r.map((x) => x.achievedRps)) : Number.NaN,
+    targetRps: cell.rate[0]?.targetRps ?? Number.NaN,
+    saturated: cell.rate.length > 0 && r.length === 0,
     errors: t.reduce((s, x) => s + x.errors, 0) + r.reduce((s, x) => s + x.errors, 0),
     upstreamPerRequest: cell.sequential ? perClientRequest(cell.sequential.upstream, cell.sequential.requests) : undefined,
     upstreamPerRequestUnderLoad: loadResponses > 0 ? loadUpstream / loadResponses : Number.NaN,
@@ -108,15 +115,20 @@ export function ratioVsHive(rows: readonly Row[], contender: ContenderName, quer
   return a && h && !a.failure && !h.failure ? a.rps / h.rps : Number.NaN;
 }
 
-export function resultsTable(rows: readonly Row[], rate: number, connections: number): string {
+function latencyText(r: Row): string {
+  if (r.failure) return '–';
+  if (r.saturated) return `saturated (< ${fmt(r.targetRps * 0.8)} req/s closed loop)`;
+  return `${fmt(r.p50AtRateMs, 1)} / ${fmt(r.p99AtRateMs, 1)} @${fmt(r.targetRps)} req/s (achieved ${fmt(r.achievedRps)})`;
+}
+
+export function resultsTable(rows: readonly Row[], connections: number): string {
   return markdownTable(
     rows.map((r) => ({
       query: r.query === 'profile' ? 'profile (1 customer)' : 'list (50 customers)',
       contender: LABELS[r.contender],
       [`req/s @${connections} conn`]: r.failure ? 'failed' : fmt(r.rps),
       '× Hive': r.failure ? '–' : fmt(ratioVsHive(rows, r.contender, r.query), 2),
-      [`p50 / p99 ms @${rate} req/s`]: r.failure ? '–' : `${fmt(r.p50AtRateMs, 1)} / ${fmt(r.p99AtRateMs, 1)}`,
-      [`achieved req/s (of ${rate})`]: r.failure ? '–' : fmt(r.achievedRps),
+      'p50 / p99 ms at a fixed rate (open loop)': latencyText(r),
       'upstream req per client req (alone)': upstreamText(r.upstreamPerRequest),
       'upstream per client req under load': r.failure ? '–' : fmt(r.upstreamPerRequestUnderLoad, 2),
       'CPU ms per req': r.failure ? '–' : fmt(r.cpuMsPerRequest, 2),
@@ -141,7 +153,12 @@ export function goalChecks(rows: readonly Row[]): GoalCheck[] {
     checks.push({ goal: `throughput ≥ 5× Hive Gateway (${q})`, value: Number.isFinite(ratio) ? `${fmt(ratio, 2)}×` : 'not measured', met: Number.isFinite(ratio) ? ratio >= 5 : undefined });
   }
   const p = u('profile');
-  checks.push({ goal: 'p99 ≤ 30 ms on the profile query at the fixed rate', value: p ? `${fmt(p.p99AtRateMs, 1)} ms` : 'not measured', met: p ? p.p99AtRateMs <= 30 : undefined });
+  const pMeasured = p && Number.isFinite(p.p99AtRateMs);
+  checks.push({
+    goal: `p99 ≤ 30 ms on the profile query at ${p ? fmt(p.targetRps) : 300} req/s`,
+    value: pMeasured ? `${fmt(p.p99AtRateMs, 1)} ms` : p?.saturated ? 'saturated' : 'not measured',
+    met: pMeasured ? p.p99AtRateMs <= 30 : p?.saturated ? false : undefined,
+  });
   const rss = Math.max(...rows.filter((r) => r.contender === 'unics').map((r) => r.peakRssMb));
   checks.push({ goal: 'peak RSS < 250 MB', value: Number.isFinite(rss) && rss > 0 ? `${fmt(rss)} MB` : 'not measured', met: Number.isFinite(rss) && rss > 0 ? rss < 250 : undefined });
   for (const q of ['profile', 'list'] as const) {

@@ -64,11 +64,11 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
     `Command: \`npm run bench -- gateway${raw.args.length ? ` ${raw.args.join(' ')}` : ''}\` · ${raw.date.slice(0, 10)} · UniCS ${env.unics} · Node ${env.node} · ${raw.host}`,
     '',
     `Peers: ${peers || '(none started)'}. Simulators in their own process (${raw.customers} customers, ${raw.latencyMs} ms latency on every answer), each contender in its own process, load from autocannon in another; ` +
-      `throughput at ${s.connections} connections for ${s.durationSeconds} s (autocannon, closed loop); latency at a fixed ${s.rate} req/s for ${s.durationSeconds} s, open loop (bench/gateway/open-loop.ts: sends on schedule whatever the answers do, latency from the scheduled time, up to ${s.rateConnections} connections; autocannon --overallRate sends in bursts and reported p99 39 ms against a server that always answers in 5 ms); ` +
+      `throughput at ${s.connections} connections for ${s.durationSeconds} s (autocannon, closed loop); latency at a fixed rate for ${s.durationSeconds} s (profile ${s.rate.profile} req/s; list ${s.rate.list} req/s, as 300 saturates every contender on the list; skipped as "saturated" when the round's closed-loop throughput stayed under 80 % of the rate), open loop (bench/gateway/open-loop.ts: sends on schedule whatever the answers do, latency from the scheduled time, up to ${s.rateConnections} connections; autocannon --overallRate sends in bursts and reported p99 39 ms against a server that always answers in 5 ms); ` +
       `${raw.options.rounds} rounds after a ${raw.options.warmupSeconds} s warm-up, contender order alternating, each run started once the simulators' counters stand still (a contender may keep calling upstream for requests its client gave up on); medians of rounds. Upstream requests per client request: ${raw.options.sequentialRequests} requests sent one at a time, counted by the simulators (token and WSDL fetches excluded); "under load" is the same count over the throughput runs. CPU ms per request: user + system time of the contender's processes during the throughput runs, per response. ` +
       `Peak RSS: VmRSS of the contender's process tree sampled every 100 ms while it ran that query. Raw: \`${file.slice(repoRoot.length + 1)}\``,
     '',
-    resultsTable(rows, s.rate, s.connections),
+    resultsTable(rows, s.connections),
     '',
     `Throughput relative to Hive Gateway — profile: ${ratio('profile')}; list: ${ratio('list')}.`,
     '',
