@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/results.ts';
+import type { ContenderName } from './queries.ts';
 
 export interface LoadOptions {
   readonly url: string;
@@ -13,6 +14,8 @@ export interface LoadOptions {
   /** Fixed overall request rate, open loop (open-loop.ts); closed loop at full speed (autocannon) when absent. */
   readonly overallRate?: number;
   readonly timeoutSeconds?: number;
+  /** Closed loop with the profile query of another customer in every request (varied-load.ts), for this contender. */
+  readonly distinctProfilesFor?: ContenderName;
 }
 
 export interface LoadSummary {
@@ -64,9 +67,11 @@ export function autocannonArgs(o: LoadOptions): string[] {
 /** Runs the load in its own process (autocannon, or open-loop.ts with a fixed rate) and returns its summary. */
 export function runLoad(o: LoadOptions): Promise<LoadSummary> {
   const args =
-    o.overallRate === undefined
-      ? [join(repoRoot, 'node_modules', 'autocannon', 'autocannon.js'), ...autocannonArgs(o)]
-      : [join(repoRoot, 'bench', 'gateway', 'open-loop.ts'), JSON.stringify(o)];
+    o.overallRate !== undefined
+      ? [join(repoRoot, 'bench', 'gateway', 'open-loop.ts'), JSON.stringify(o)]
+      : o.distinctProfilesFor !== undefined
+        ? [join(repoRoot, 'bench', 'gateway', 'varied-load.ts'), JSON.stringify(o)]
+        : [join(repoRoot, 'node_modules', 'autocannon', 'autocannon.js'), ...autocannonArgs(o)];
   const parseOutput = (json: unknown) => (o.overallRate === undefined ? summarizeAutocannon(json) : (json as LoadSummary));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });

@@ -17,21 +17,25 @@ import { canonicalAnswer, expectedAnswer, firstDifference, LIST_IDS, requestBody
 import { goalChecks, median, resultsTable, summarize, type Cell } from './report.ts';
 import { createRssSampler, parseVmRssKb } from './rss-sampler.ts';
 import { unicsBenchConfig } from './unics-config.ts';
+import { distinctBodies } from './varied-load.ts';
 import { perClientRequest, workRequests } from './upstream-counter.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8')) as unknown;
 const data = generateDemoData({ customers: 10_000 });
 
 describe('gateway bench queries', () => {
-  it('builds parseable queries for each contender and both queries', () => {
+  it('builds parseable queries for each contender and query', () => {
     for (const c of ['unics', 'plain-apollo', 'hive'] as const) {
-      for (const q of ['profile', 'list'] as const) {
+      for (const q of ['profile', 'list', 'profile-distinct'] as const) {
         const body = JSON.parse(requestBody(c, q)) as { query: string; variables: Record<string, unknown> };
         expect(() => parse(body.query)).not.toThrow();
-        expect(Object.values(body.variables)[0]).toEqual(q === 'profile' ? 'C000001' : LIST_IDS);
+        expect(Object.values(body.variables)[0]).toEqual(q === 'list' ? LIST_IDS : 'C000001');
       }
     }
     expect(LIST_IDS).toHaveLength(50);
+    const distinct = distinctBodies('hive', 3, 8999).map((b) => (JSON.parse(b) as { variables: { id: string } }).variables.id);
+    expect(distinct).toEqual(['C009000', 'C000001', 'C000002']);
+    expect(distinctBodies('unics', 1)[0]).toBe(requestBody('unics', 'profile'));
     expect(requestBody('unics', 'profile')).toBe(requestBody('plain-apollo', 'profile'));
   });
 

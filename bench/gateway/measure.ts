@@ -67,13 +67,13 @@ export async function sequentialCost(c: RunningContender, query: QueryName, coun
 export interface RunSettings {
   readonly connections: number;
   readonly durationSeconds: number;
-  /** Fixed request rate of the latency run, per query (req/s). */
-  readonly rate: Readonly<Record<QueryName, number>>;
+  /** Fixed request rate of the latency run, per query (req/s); no latency run for a query without one. */
+  readonly rate: Readonly<Partial<Record<QueryName, number>>>;
   readonly rateConnections: number;
 }
 
 const load = (c: RunningContender, query: QueryName, o: { connections: number; durationSeconds: number; overallRate?: number }): Promise<LoadSummary> =>
-  runLoad({ url: c.url, body: requestBody(c.name, query), headers: c.headers, ...o });
+  runLoad({ url: c.url, body: requestBody(c.name, query), headers: c.headers, ...o, ...(query === 'profile-distinct' ? { distinctProfilesFor: c.name } : {}) });
 
 /** Waits for quiet upstreams, then notes the machine's load (other processes share its two cores). */
 async function settle(counter: UpstreamCounter): Promise<{ waitedMs: number; quiet: boolean; loadAvg1m: number }> {
@@ -99,8 +99,9 @@ export const SATURATED_BELOW = 0.8;
  * under 80 % of that rate: an open loop beyond capacity measures only its own queue, and the contender's
  * abandoned work would keep the upstreams busy long after.
  */
-export async function rateRound(c: RunningContender, query: QueryName, counter: UpstreamCounter, s: RunSettings, round: number, closedLoopRps: number): Promise<RateRound> {
+export async function rateRound(c: RunningContender, query: QueryName, counter: UpstreamCounter, s: RunSettings, round: number, closedLoopRps: number): Promise<RateRound | undefined> {
   const rate = s.rate[query];
+  if (rate === undefined) return undefined;
   if (closedLoopRps < rate * SATURATED_BELOW) {
     return { round, targetRps: rate, achievedRps: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, errors: 0, saturatedAtRps: closedLoopRps };
   }

@@ -1,4 +1,4 @@
-// npm run bench -- gateway --profile: where UniCS spends its CPU on the benchmark's queries. Per query, UniCS is
+// npm run bench -- gateway --profile: where UniCS spends its CPU on the benchmark's three queries. Per query, UniCS is
 // started with node --cpu-prof against the simulators, warmed up, loaded at 32 connections, and stopped; the V8
 // profile is summarised by area (GraphQL execution, HTTP, connectors, XML, GC, ...) and the hottest functions.
 // Start-up is inside the profile (about a second of a ~15 s profile); idle time is reported apart.
@@ -40,14 +40,21 @@ export async function profileUnics(o: BenchOptions): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'unics-bench-gateway-profile-'));
   const results: Array<{ query: QueryName; rps: number; p99Ms: number; errors: number; summary: ProfileSummary }> = [];
   try {
-    for (const query of ['profile', 'list'] as const) {
+    for (const query of ['profile', 'list', 'profile-distinct'] as const) {
       const profDir = join(workDir, `prof-${query}`);
       const unics = await startContender('unics', { sims: sims.urls, port: await freePort(), workDir, nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
       try {
         const problem = await checkAnswer(unics, query, expectedAnswer(data, query));
         if (problem) say(`${query}: the answer is not the demo data (${problem.slice(0, 200)}); profiling anyway`);
         await warmUp(unics, query, o.settings, o.warmupSeconds);
-        const load = await runLoad({ url: unics.url, body: requestBody('unics', query), headers: unics.headers, connections: o.settings.connections, durationSeconds: o.settings.durationSeconds });
+        const load = await runLoad({
+          url: unics.url,
+          body: requestBody('unics', query),
+          headers: unics.headers,
+          connections: o.settings.connections,
+          durationSeconds: o.settings.durationSeconds,
+          ...(query === 'profile-distinct' ? { distinctProfilesFor: 'unics' as const } : {}),
+        });
         say(`${query}: ${round(load.rps)} req/s, p99 ${load.p99Ms} ms, ${load.errors} errors while profiling`);
         await unics.service.stop(30_000);
         const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));

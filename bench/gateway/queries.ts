@@ -4,6 +4,10 @@
 //
 //   profile: one customer (C000001: 5 orders, 2 tickets) with contact, orders with items, tickets
 //   list:    50 customers (C000001-C000050) with the same fields
+//   profile-distinct: the profile query, each request for another customer (C000001, C000002, ... cycling over
+//            the first 9,000): what concurrent requests for the same customer share (singleflight, in-flight
+//            deduplication) no longer helps, so it shows the cost of a profile when every agent looks at a
+//            different customer
 //
 // UniCS and plain Apollo share the unified schema (customer / customers, Customer { profile orders tickets }).
 // Mesh composes the sources side by side, so Hive Gateway's query starts at the CRM's contact(s) (a union with the
@@ -12,11 +16,15 @@
 // items { item [...] } wrapper.
 import type { DemoData } from '../../examples/legacy/demo-data.ts';
 
-export type QueryName = 'profile' | 'list';
+export type QueryName = 'profile' | 'list' | 'profile-distinct';
 export type ContenderName = 'unics' | 'plain-apollo' | 'hive';
 
 export const PROFILE_ID = 'C000001';
 export const LIST_IDS: readonly string[] = Array.from({ length: 50 }, (_, i) => `C${String(i + 1).padStart(6, '0')}`);
+/** Customers the profile-distinct query cycles over. */
+export const DISTINCT_CUSTOMERS = 9000;
+/** The customer of the n-th request of the profile-distinct query (n from 0). */
+export const distinctCustomerId = (n: number) => `C${String((n % DISTINCT_CUSTOMERS) + 1).padStart(6, '0')}`;
 
 const ORDER_FIELDS = 'id status totalCents currency createdAt updatedAt';
 const ITEM_FIELDS = 'lineNo sku name quantity unitPriceCents';
@@ -28,18 +36,18 @@ const PROFILE_FIELDS = 'firstName lastName email phone language tier customerNo 
 const unifiedCustomer = `id profile { ${PROFILE_FIELDS} } orders(first: 10) { ${ORDER_FIELDS} items { ${ITEM_FIELDS} } } tickets { ${TICKET_FIELDS} }`;
 const meshContact = `id ${PROFILE_FIELDS} orders { ${ORDER_FIELDS} items { item { ${ITEM_FIELDS} } } } tickets { ${TICKET_FIELDS} }`;
 
-/** The HTTP body (GraphQL over HTTP, JSON) of a query for a contender. */
-export function requestBody(contender: ContenderName, query: QueryName): string {
+/** The HTTP body (GraphQL over HTTP, JSON) of a query for a contender (`id`: the profile's customer). */
+export function requestBody(contender: ContenderName, query: QueryName, id = PROFILE_ID): string {
   if (contender === 'hive') {
     return JSON.stringify(
-      query === 'profile'
-        ? { query: `query Profile($id: String!) { contact(id: $id) { ... on Contact { ${meshContact} } } }`, variables: { id: PROFILE_ID } }
+      query !== 'list'
+        ? { query: `query Profile($id: String!) { contact(id: $id) { ... on Contact { ${meshContact} } } }`, variables: { id } }
         : { query: `query List($ids: [String]) { contacts(ids: $ids) { ... on ContactPage { items { ${meshContact} } } } }`, variables: { ids: LIST_IDS } },
     );
   }
   return JSON.stringify(
-    query === 'profile'
-      ? { query: `query Profile($id: ID!) { customer(id: $id) { ${unifiedCustomer} } }`, variables: { id: PROFILE_ID } }
+    query !== 'list'
+      ? { query: `query Profile($id: ID!) { customer(id: $id) { ${unifiedCustomer} } }`, variables: { id } }
       : { query: `query List($ids: [ID!]!) { customers(ids: $ids) { ${unifiedCustomer} } }`, variables: { ids: LIST_IDS } },
   );
 }
@@ -147,7 +155,7 @@ export function canonicalAnswer(contender: ContenderName, body: unknown): Canoni
 
 /** What every contender must answer: the same customers straight from the demo data set. */
 export function expectedAnswer(data: DemoData, query: QueryName): CanonicalCustomer[] {
-  const ids = new Set(query === 'profile' ? [PROFILE_ID] : LIST_IDS);
+  const ids = new Set(query === 'list' ? LIST_IDS : [PROFILE_ID]);
   return data.contacts
     .filter((c) => ids.has(c.id))
     .map((c) => {

@@ -75,6 +75,12 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+export const QUERY_LABELS: Record<QueryName, string> = {
+  profile: 'profile (1 customer)',
+  list: 'list (50 customers)',
+  'profile-distinct': 'profile, another customer each request',
+};
+
 export const LABELS: Record<ContenderName, string> = { unics: 'UniCS', 'plain-apollo': 'plain Apollo Server', hive: 'Hive Gateway (Mesh)' };
 
 export function summarize(cell: Cell): Row {
@@ -117,6 +123,7 @@ export function ratioVsHive(rows: readonly Row[], contender: ContenderName, quer
 
 function latencyText(r: Row): string {
   if (r.failure) return '–';
+  if (!Number.isFinite(r.targetRps)) return 'not measured for this query';
   if (r.saturated) return `saturated (< ${fmt(r.targetRps * 0.8)} req/s closed loop)`;
   return `${fmt(r.p50AtRateMs, 1)} / ${fmt(r.p99AtRateMs, 1)} @${fmt(r.targetRps)} req/s (achieved ${fmt(r.achievedRps)})`;
 }
@@ -124,7 +131,7 @@ function latencyText(r: Row): string {
 export function resultsTable(rows: readonly Row[], connections: number): string {
   return markdownTable(
     rows.map((r) => ({
-      query: r.query === 'profile' ? 'profile (1 customer)' : 'list (50 customers)',
+      query: QUERY_LABELS[r.query],
       contender: LABELS[r.contender],
       [`req/s @${connections} conn`]: r.failure ? 'failed' : fmt(r.rps),
       '× Hive': r.failure ? '–' : fmt(ratioVsHive(rows, r.contender, r.query), 2),

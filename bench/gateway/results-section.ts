@@ -7,6 +7,7 @@ import { repoRoot, versions as unicsVersions } from '../lib/results.ts';
 import { updateResultsSection } from '../lib/results-md.ts';
 import { goalChecks, goalsTable, LABELS, ratioVsHive, resultsTable, summarize, type Cell, type Row } from './report.ts';
 import type { RunSettings } from './measure.ts';
+import type { QueryName } from './queries.ts';
 
 export interface RawGatewayResults {
   readonly date: string;
@@ -47,6 +48,24 @@ function changeLine(rows: readonly Row[], file: string): string {
   return `What changed since ${prev.file}: ${parts.join('; ') || 'UniCS not measured in one of the two runs'}.`;
 }
 
+/**
+ * What sharing in-flight upstream calls between concurrent requests did: in the profile and list runs every
+ * request asks for the same customers, which UniCS's singleflight (and Hive's in-flight deduplication for the
+ * Helpdesk) turn into shared upstream calls; profile-distinct shows the same query without that help.
+ */
+function sharingNote(rows: readonly Row[]): string {
+  const get = (c: Row['contender'], q: QueryName) => rows.find((r) => r.contender === c && r.query === q && !r.failure);
+  const same = get('unics', 'profile');
+  const distinct = get('unics', 'profile-distinct');
+  if (!same || !distinct) return '';
+  return (
+    `Shared upstream calls: in the profile and list runs every request asks for the same customer(s), so UniCS's singleflight lets concurrent requests share in-flight upstream calls ` +
+    `(${round(same.upstreamPerRequestUnderLoad, 2)} upstream requests per client request under load against ${round(same.upstreamPerRequest?.total ?? Number.NaN, 2)} alone). ` +
+    `With another customer in every request nothing is shared (${round(distinct.upstreamPerRequestUnderLoad, 2)} per client request) and UniCS serves ${round(distinct.rps)} req/s instead of ${round(same.rps)}: ` +
+    `then the Shop simulator (SOAP over PGlite, in the simulators' single process) bounds every contender that asks it once per profile.`
+  );
+}
+
 /** Writes the Gateway section and returns its Markdown. */
 export function writeGatewaySection(raw: RawGatewayResults, file: string): string {
   const rows = raw.cells.map(summarize);
@@ -56,7 +75,7 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const failures = rows.filter((r) => r.failure).map((r) => `- ${LABELS[r.contender]}, ${r.query}: ${r.failure!.split('\n').slice(0, 3).join(' ').slice(0, 600)}`);
-  const ratio = (q: 'profile' | 'list') =>
+  const ratio = (q: QueryName) =>
     (['unics', 'plain-apollo'] as const)
       .map((c) => `${LABELS[c]} ${Number.isFinite(ratioVsHive(rows, c, q)) ? `${round(ratioVsHive(rows, c, q), 2)}×` : '–'}`)
       .join(', ');
@@ -70,7 +89,9 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
     '',
     resultsTable(rows, s.connections),
     '',
-    `Throughput relative to Hive Gateway — profile: ${ratio('profile')}; list: ${ratio('list')}.`,
+    `Throughput relative to Hive Gateway — profile: ${ratio('profile')}; list: ${ratio('list')}; profile, another customer each request: ${ratio('profile-distinct')}.`,
+    '',
+    sharingNote(rows),
     '',
     'Goals for UniCS\'s live path (issue 4):',
     '',
