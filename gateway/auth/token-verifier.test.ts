@@ -51,6 +51,28 @@ describe('createTokenVerifier with an HS256 secret', () => {
     expect(await refusal(verifier.verify(token))).toEqual({ code: 'GATEWAY_ERR_UNAUTHENTICATED', message: 'token expired at 2026-01-01T00:01:00.000Z' });
   });
 
+  it('serves a verified token from its cache only until exp, never past it', async () => {
+    const token = await signDevToken({ secret: SECRET, tenant: 'demo', roles: ['agent'], expiresIn: 60, clock });
+    expect((await verifier.verify(token)).roles).toEqual(['agent']); // verified and cached
+    clock.advance(59_000);
+    expect((await verifier.verify(token)).roles).toEqual(['agent']);
+    clock.advance(7_000); // past exp and its 5 s tolerance: a cached entry would still answer
+    expect(await refusal(verifier.verify(token))).toEqual({ code: 'GATEWAY_ERR_UNAUTHENTICATED', message: expect.stringMatching(/^token expired at /) });
+  });
+
+  it('never caches a refused token, and a cached token with another signature is still refused', async () => {
+    const other = await signDevToken({ secret: `${SECRET}-other`, tenant: 'demo', clock });
+    for (let i = 0; i < 2; i += 1) expect((await refusal(verifier.verify(other))).message).toBe('signature does not verify');
+    const acme = await new SignJWT({ tenant: 'acme' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+    for (let i = 0; i < 2; i += 1) expect((await refusal(verifier.verify(acme))).code).toBe('GATEWAY_ERR_FORBIDDEN');
+
+    const good = await signDevToken({ secret: SECRET, tenant: 'demo', clock });
+    expect((await verifier.verify(good)).tenant).toBe('demo');
+    const [header, payload] = good.split('.');
+    const forged = `${header}.${payload}.${other.split('.')[2]}`;
+    expect((await refusal(verifier.verify(forged))).message).toBe('signature does not verify');
+  });
+
   it('checks not-before', async () => {
     const nbf = Math.floor(clock.now() / 1000) + 3600;
     const token = await new SignJWT({ tenant: 'demo' }).setProtectedHeader({ alg: 'HS256' }).setNotBefore(nbf).sign(new TextEncoder().encode(SECRET));

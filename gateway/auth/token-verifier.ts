@@ -5,6 +5,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTP
 import { systemClock, type Clock } from '../../common/clock.ts';
 import type { Principal } from '../../schema/schema-module.ts';
 import { gwErr } from '../error-catalogue.ts';
+import { createVerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache.ts';
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] as const;
@@ -24,6 +25,8 @@ export interface TokenVerifierConfig {
   readonly tenants?: readonly string[];
   /** Allowed clock skew for exp and nbf, in seconds. Default 5. */
   readonly clockToleranceSeconds?: number;
+  /** Verified tokens kept until their `exp` (verified-token-cache.ts); false verifies every request. Default on. */
+  readonly cache?: false | Omit<VerifiedTokenCacheOptions, 'clock'>;
   readonly clock?: Clock;
 }
 
@@ -105,7 +108,11 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
       ? new TextEncoder().encode(config.hs256Secret)
       : createRemoteJWKSet(new URL(config.jwksUrl ?? ''), { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
 
+  const cache = config.cache === false ? undefined : createVerifiedTokenCache({ ...config.cache, clock });
+
   const verify = async (token: string): Promise<Principal> => {
+    const cached = cache?.get(token);
+    if (cached !== undefined) return cached;
     let alg: unknown;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -129,7 +136,9 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     } catch (err) {
       throw mapJoseError(err, expected);
     }
-    return toPrincipal(payload, tenants);
+    const principal = toPrincipal(payload, tenants);
+    cache?.set(token, principal, payload.exp);
+    return principal;
   };
 
   return {
