@@ -17,6 +17,7 @@ import { canonicalAnswer, expectedAnswer, firstDifference, LIST_IDS, requestBody
 import { goalChecks, median, resultsTable, summarize, type Cell } from './report.ts';
 import { createRssSampler, parseVmRssKb } from './rss-sampler.ts';
 import { unicsBenchConfig } from './unics-config.ts';
+import { foldersOf } from './uncommitted-code.ts';
 import { distinctBodies } from './varied-load.ts';
 import { perClientRequest, workRequests } from './upstream-counter.ts';
 
@@ -98,6 +99,11 @@ describe('gateway bench load and sampling', () => {
     expect(workRequests({ byRoute: { 'POST /oauth/token': 3, 'GET /contacts/:id': 10, 'GET wsdl': 1, 'SOAP GetOrdersByCustomer': 4 } })).toBe(14);
     const per = perClientRequest({ crm: 10, shop: 10, helpdesk: 5, wms: 0 }, 10);
     expect(per).toEqual({ perSource: { crm: 1, shop: 1, helpdesk: 0.5, wms: 0 }, total: 2.5, sourcesTouched: 3 });
+  });
+
+  it('names the code folders with uncommitted changes', () => {
+    expect(foldersOf(' M gateway/create-gateway.ts\n?? gateway/new.ts\nR  schema/a.ts -> schema/b.ts\n')).toEqual(['gateway/', 'schema/']);
+    expect(foldersOf('')).toEqual([]);
   });
 
   it('parses its options', () => {

@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { generateDemoData } from '../../examples/legacy/demo-data.ts';
 import { freePort } from '../../stack/ports.ts';
 import { round } from '../lib/stats.ts';
-import { writeRawResults } from '../lib/results.ts';
+import { versions as unicsVersions, writeRawResults } from '../lib/results.ts';
+import { uncommittedCode } from './uncommitted-code.ts';
 import { startContender, type RunningContender } from './contenders.ts';
 import { checkAnswer, rateRound, sequentialCost, throughputRound, warmUp, type RunSettings } from './measure.ts';
 import { profileUnics } from './profile-unics.ts';
@@ -76,6 +77,8 @@ export async function main(args: string[] = []): Promise<void> {
   const o = parseOptions(args);
   if (o.profile) return profileUnics(o);
   const startedAt = new Date();
+  // What UniCS ran: the commit, and whether the code folders had uncommitted changes (the tree is shared).
+  const unics = `${unicsVersions({}).unics}${uncommittedCode().length ? ` + uncommitted changes in ${uncommittedCode().join(', ')}` : ''}`;
   const data = generateDemoData({ customers: CUSTOMERS });
   // profile-distinct sends the profile query; its check is the profile's (for C000001).
   const expected = { profile: expectedAnswer(data, 'profile'), list: expectedAnswer(data, 'list'), 'profile-distinct': expectedAnswer(data, 'profile') };
@@ -175,7 +178,7 @@ export async function main(args: string[] = []): Promise<void> {
   }
   const versions = Object.assign({}, ...running.map((c) => c.versions)) as Record<string, string>;
   const host = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
-  const raw = { date: startedAt.toISOString(), args, host, options: o, versions, latencyMs: LATENCY_MS, customers: CUSTOMERS, startFailures, cells: result };
+  const raw = { date: startedAt.toISOString(), unics, args, host, options: o, versions, latencyMs: LATENCY_MS, customers: CUSTOMERS, startFailures, cells: result };
   if (o.quick) {
     say('quick mode: results printed, not written to bench/results or bench/RESULTS.md');
     process.stdout.write(`${JSON.stringify(raw, null, 2)}\n`);

@@ -17,6 +17,7 @@ import type { BenchOptions } from './gateway.bench.ts';
 import { checkAnswer, warmUp } from './measure.ts';
 import { expectedAnswer, requestBody, type QueryName } from './queries.ts';
 import { startSimulators } from './simulators.ts';
+import { uncommittedCode } from './uncommitted-code.ts';
 
 const say = (m: string) => process.stderr.write(`[gateway --profile] ${m}\n`);
 
@@ -35,6 +36,8 @@ export function profileTable(s: ProfileSummary): string {
 }
 
 export async function profileUnics(o: BenchOptions): Promise<void> {
+  const dirty = uncommittedCode();
+  const unicsLabel = `${versions({}).unics}${dirty.length ? ` + uncommitted changes in ${dirty.join(', ')}` : ''}`;
   const data = generateDemoData({ customers: 10_000 });
   const sims = await startSimulators({ latencyMs: 2, customers: 10_000 });
   const workDir = mkdtempSync(join(tmpdir(), 'unics-bench-gateway-profile-'));
@@ -70,9 +73,9 @@ export async function profileUnics(o: BenchOptions): Promise<void> {
     rmSync(workDir, { recursive: true, force: true });
   }
   const env = versions({});
-  const file = writeRawResults('gateway-profile', { date: new Date().toISOString(), versions: env, settings: o.settings, results });
+  const file = writeRawResults('gateway-profile', { date: new Date().toISOString(), unics: unicsLabel, versions: env, settings: o.settings, results });
   const body = [
-    `Command: \`npm run bench -- gateway --profile\` · ${new Date().toISOString().slice(0, 10)} · UniCS ${env.unics} · Node ${env.node} · UniCS under node --cpu-prof, ${o.settings.connections} connections for ${o.settings.durationSeconds} s per query after a warm-up (profiling slows it down; the throughput here is not the benchmark's) · raw: \`${file.slice(repoRoot.length + 1)}\``,
+    `Command: \`npm run bench -- gateway --profile\` · ${new Date().toISOString().slice(0, 10)} · UniCS ${unicsLabel} · Node ${env.node} · UniCS under node --cpu-prof, ${o.settings.connections} connections for ${o.settings.durationSeconds} s per query after a warm-up (profiling slows it down; the throughput here is not the benchmark's) · raw: \`${file.slice(repoRoot.length + 1)}\``,
     '',
     ...results.flatMap((r) => [`**${r.query}** (${round(r.rps)} req/s while profiling, p99 ${r.p99Ms} ms, ${r.errors} errors): self time by area, then the hottest functions`, '', profileTable(r.summary), '']),
   ].join('\n');

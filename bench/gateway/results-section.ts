@@ -11,6 +11,8 @@ import type { QueryName } from './queries.ts';
 
 export interface RawGatewayResults {
   readonly date: string;
+  /** UniCS's version and commit when the run started (and uncommitted code folders, if any). */
+  readonly unics?: string;
   readonly args: readonly string[];
   readonly host: string;
   readonly options: { readonly rounds: number; readonly warmupSeconds: number; readonly sequentialRequests: number; readonly settings: RunSettings };
@@ -66,6 +68,13 @@ function sharingNote(rows: readonly Row[]): string {
   );
 }
 
+/** The machine's 1-minute load average when the runs started: the two cores are shared with other work. */
+function loadNote(cells: readonly Cell[]): string {
+  const loads = cells.flatMap((c) => [...c.throughput, ...c.rate].map((r) => r.settled?.loadAvg1m)).filter((l): l is number => typeof l === 'number' && Number.isFinite(l));
+  if (loads.length === 0) return '';
+  return `The machine is shared: its 1-minute load average was ${round(Math.min(...loads), 1)}–${round(Math.max(...loads), 1)} when the runs started (2 cores), so compare within this run, not across runs.`;
+}
+
 /** Writes the Gateway section and returns its Markdown. */
 export function writeGatewaySection(raw: RawGatewayResults, file: string): string {
   const rows = raw.cells.map(summarize);
@@ -80,12 +89,12 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
       .map((c) => `${LABELS[c]} ${Number.isFinite(ratioVsHive(rows, c, q)) ? `${round(ratioVsHive(rows, c, q), 2)}×` : '–'}`)
       .join(', ');
   const body = [
-    `Command: \`npm run bench -- gateway${raw.args.length ? ` ${raw.args.join(' ')}` : ''}\` · ${raw.date.slice(0, 10)} · UniCS ${env.unics} · Node ${env.node} · ${raw.host}`,
+    `Command: \`npm run bench -- gateway${raw.args.length ? ` ${raw.args.join(' ')}` : ''}\` · ${raw.date.slice(0, 10)} · UniCS ${raw.unics ?? env.unics} · Node ${env.node} · ${raw.host}`,
     '',
     `Peers: ${peers || '(none started)'}. Simulators in their own process (${raw.customers} customers, ${raw.latencyMs} ms latency on every answer), each contender in its own process, load from autocannon in another; ` +
       `throughput at ${s.connections} connections for ${s.durationSeconds} s (autocannon, closed loop); latency at a fixed rate for ${s.durationSeconds} s (profile ${s.rate.profile} req/s; list ${s.rate.list} req/s, as 300 saturates every contender on the list; skipped as "saturated" when the round's closed-loop throughput stayed under 80 % of the rate), open loop (bench/gateway/open-loop.ts: sends on schedule whatever the answers do, latency from the scheduled time, up to ${s.rateConnections} connections; autocannon --overallRate sends in bursts and reported p99 39 ms against a server that always answers in 5 ms); ` +
       `${raw.options.rounds} rounds after a ${raw.options.warmupSeconds} s warm-up, contender order alternating, each run started once the simulators' counters stand still (a contender may keep calling upstream for requests its client gave up on); medians of rounds. Upstream requests per client request: ${raw.options.sequentialRequests} requests sent one at a time, counted by the simulators (token and WSDL fetches excluded); "under load" is the same count over the throughput runs. CPU ms per request: user + system time of the contender's processes during the throughput runs, per response. ` +
-      `Peak RSS: VmRSS of the contender's process tree sampled every 100 ms while it ran that query. Raw: \`${file.slice(repoRoot.length + 1)}\``,
+      `Peak RSS: VmRSS of the contender's process tree sampled every 100 ms while it ran that query. ${loadNote(raw.cells)} Raw: \`${file.slice(repoRoot.length + 1)}\``,
     '',
     resultsTable(rows, s.connections),
     '',
