@@ -26,6 +26,16 @@ describe('createGateway over HTTP', () => {
     expect(seenByExtraPlugin).toContain('One');
   });
 
+  it('answers compact JSON without cache-control hints (no pretty-printing, no cache-control plugin)', async () => {
+    const res = await fetch(`${g.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await g.token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ customer(id: "C1") { id name } }' }),
+    });
+    expect(await res.text()).toBe('{"data":{"customer":{"id":"C1","name":"Customer C1"}}}');
+    expect(res.headers.get('cache-control')).toBeNull();
+  });
+
   it('refuses mutations over GET (GraphQL over HTTP) and serves them over POST', async () => {
     const get = await fetch(`${g.url}/graphql?query=${encodeURIComponent('mutation { touch(id: "1") }')}`, { headers: { authorization: `Bearer ${await g.token()}` } });
     expect(get.status).toBe(405);
