@@ -2,6 +2,8 @@
 // masking, explain, request ids, per-request signals, health, readiness, metrics and unknown routes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { createFakeClock } from '../common/clock.ts';
+import { waitFor } from '../test/support/wait-for.ts';
 import { startTestGateway, type TestGateway } from './test-support/start-test-gateway.ts';
 
 describe('createGateway over HTTP', () => {
@@ -93,6 +95,23 @@ describe('createGateway over HTTP', () => {
       expect(performance.now() - t0).toBeLessThan(2000);
     } finally {
       await quick.close();
+    }
+  });
+
+  it('times requests with its clock and cancels the timer once the response is done (nothing kept for the budget)', async () => {
+    const clock = createFakeClock(Date.now());
+    const timed = await startTestGateway({ clock, limits: { requestTimeoutMs: 30_000 } });
+    try {
+      const idle = clock.pendingTimers();
+      expect((await timed.post({ query: '{ me { tenant } }' })).body).toEqual({ data: { me: { tenant: 'demo' } } });
+      expect(clock.pendingTimers()).toBe(idle);
+      const slow = timed.post({ query: '{ slow }' });
+      await waitFor(() => (clock.pendingTimers() > idle ? true : undefined), { what: 'the request timer', timeoutMs: 5000 });
+      clock.advance(30_000);
+      expect((await slow).body).toEqual({ data: { slow: 'aborted' } });
+      expect(clock.pendingTimers()).toBe(idle);
+    } finally {
+      await timed.close();
     }
   });
 
