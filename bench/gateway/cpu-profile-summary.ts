@@ -3,7 +3,7 @@
 // functions with the most self time. Pure; used by the gateway benchmark's --profile mode.
 
 export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }>;
   samples: number[];
   timeDeltas: number[];
   startTime: number;
@@ -17,6 +17,8 @@ export interface ProfileSummary {
   readonly byArea: ReadonlyArray<{ area: string; ms: number; share: number }>;
   /** Functions with the most self time. */
   readonly topFunctions: ReadonlyArray<{ fn: string; area: string; ms: number; share: number }>;
+  /** Self time of native functions (no script URL, GC and idle excluded) by their nearest JavaScript caller. */
+  readonly nativeByCaller: ReadonlyArray<{ native: string; caller: string; ms: number }>;
 }
 
 /** The area a script URL belongs to: a package, a repository folder, a node: internal group, or a V8 pseudo-node. */
@@ -62,6 +64,21 @@ export function summarizeCpuProfile(profile: CpuProfile, top = 15): ProfileSumma
     f.us += us;
     fns.set(key, f);
   }
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (n: CpuProfile['nodes'][number]) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
+  const native = new Map<string, { native: string; caller: string; us: number }>();
+  for (const [id, us] of self) {
+    const n = byNode.get(id);
+    if (!n || n.callFrame.url !== '' || n.callFrame.functionName.startsWith('(')) continue;
+    let p = parent.get(id);
+    while (p !== undefined && byNode.get(p)?.callFrame.url === '') p = parent.get(p);
+    const caller = p === undefined ? '(root)' : label(byNode.get(p)!);
+    const key = `${n.callFrame.functionName}\u0000${caller}`;
+    const e = native.get(key) ?? { native: n.callFrame.functionName, caller, us: 0 };
+    e.us += us;
+    native.set(key, e);
+  }
   const share = (us: number) => (totalUs > 0 ? us / totalUs : 0);
   return {
     totalMs: totalUs / 1000,
@@ -70,5 +87,9 @@ export function summarizeCpuProfile(profile: CpuProfile, top = 15): ProfileSumma
       .map(([fn, v]) => ({ fn, area: v.area, ms: v.us / 1000, share: share(v.us) }))
       .sort((a, b) => b.ms - a.ms)
       .slice(0, top),
+    nativeByCaller: [...native.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, 8)
+      .map((e) => ({ native: e.native, caller: e.caller, ms: e.us / 1000 })),
   };
 }

@@ -185,19 +185,21 @@ describe('gateway bench peers and config', () => {
     const profile = {
       nodes: [
         { id: 1, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
-        { id: 2, callFrame: { functionName: 'execute', url: 'file:///r/node_modules/graphql/execution/execute.js', lineNumber: 9 } },
+        { id: 2, callFrame: { functionName: 'execute', url: 'file:///r/node_modules/graphql/execution/execute.js', lineNumber: 9 }, children: [5] },
+        { id: 5, callFrame: { functionName: 'writeUtf8String', url: '', lineNumber: -1 } },
         { id: 3, callFrame: { functionName: 'load', url: 'file:///r/connectors/rest/rest-connector.ts', lineNumber: 0 } },
         { id: 4, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1 } },
       ],
-      samples: [1, 2, 2, 3, 4],
-      timeDeltas: [1000, 2000, 2000, 1000, 500],
+      samples: [1, 2, 2, 3, 4, 5],
+      timeDeltas: [1000, 2000, 2000, 1000, 500, 300],
       startTime: 0,
-      endTime: 6500,
+      endTime: 6800,
     };
     const s = summarizeCpuProfile(profile);
-    expect(s.totalMs).toBe(6.5);
+    expect(s.totalMs).toBe(6.8);
+    expect(s.nativeByCaller).toEqual([{ native: 'writeUtf8String', caller: 'execute execution/execute.js:10', ms: 0.3 }]);
     expect(s.byArea[0]).toMatchObject({ area: 'graphql', ms: 4 });
-    expect(s.byArea.map((a) => a.area)).toEqual(['graphql', 'idle', 'unics connectors/', 'GC']);
+    expect(s.byArea.map((a) => a.area)).toEqual(['graphql', 'idle', 'unics connectors/', 'GC', 'V8/native']);
     expect(s.topFunctions[0]!.fn).toBe('execute execution/execute.js:10');
     expect(areaOf('file:///r/node_modules/@apollo/server/dist/esm/x.js', 'f')).toBe('@apollo/server');
     expect(areaOf('node:internal/deps/undici/undici', 'f')).toBe('node:undici');

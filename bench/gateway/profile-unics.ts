@@ -32,6 +32,8 @@ export function profileTable(s: ProfileSummary): string {
     ),
     '',
     markdownTable(s.topFunctions.slice(0, 12).map((f) => ({ function: `\`${f.fn}\``, area: f.area, 'self ms': round(f.ms) }))),
+    '',
+    markdownTable(s.nativeByCaller.slice(0, 6).map((n) => ({ 'native function': `\`${n.native}\``, 'called from': `\`${n.caller}\``, 'self ms': round(n.ms) }))),
   ].join('\n');
 }
 

@@ -50,6 +50,20 @@ function changeLine(rows: readonly Row[], file: string): string {
   return `What changed since ${prev.file}: ${parts.join('; ') || 'UniCS not measured in one of the two runs'}.`;
 }
 
+/** CPU per request relative to Hive Gateway: work counted, steadier than req/s when other processes share the CPU. */
+function cpuNote(rows: readonly Row[]): string {
+  const get = (c: Row['contender'], q: QueryName) => rows.find((r) => r.contender === c && r.query === q && !r.failure);
+  const parts = (['profile', 'list', 'profile-distinct'] as const).flatMap((q) => {
+    const u = get('unics', q);
+    const h = get('hive', q);
+    return u && h && Number.isFinite(u.cpuMsPerRequest) && Number.isFinite(h.cpuMsPerRequest) ? [`${q} ${round(h.cpuMsPerRequest / u.cpuMsPerRequest, 1)}×`] : [];
+  });
+  if (parts.length === 0) return '';
+  return (
+    `CPU per request, Hive Gateway's over UniCS's (steadier than req/s on a shared machine: a CPU-bound contender loses more throughput when other processes take the cores, so the req/s ratio moves with the machine's load): ${parts.join(', ')}.`
+  );
+}
+
 /**
  * What sharing in-flight upstream calls between concurrent requests did: in the profile and list runs every
  * request asks for the same customers, which UniCS's singleflight (and Hive's in-flight deduplication for the
@@ -99,6 +113,8 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
     resultsTable(rows, s.connections),
     '',
     `Throughput relative to Hive Gateway — profile: ${ratio('profile')}; list: ${ratio('list')}; profile, another customer each request: ${ratio('profile-distinct')}.`,
+    '',
+    cpuNote(rows),
     '',
     sharingNote(rows),
     '',
