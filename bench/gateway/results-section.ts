@@ -1,5 +1,6 @@
 // The "Gateway" section of bench/RESULTS.md from one run's raw results (and the previous run's, for the line on
 // what changed).
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { round } from '../lib/stats.ts';
@@ -23,7 +24,15 @@ export interface RawGatewayResults {
   readonly cells: readonly Cell[];
 }
 
-function previousRun(current: string): { file: string; rows: Row[] } | undefined {
+/** The previous run: the committed version of today's file when it holds an earlier run, else the latest older file. */
+function previousRun(current: string, currentDate: string): { file: string; rows: Row[] } | undefined {
+  try {
+    const committed = execFileSync('git', ['show', `HEAD:${current.slice(repoRoot.length + 1)}`], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const raw = JSON.parse(committed) as RawGatewayResults;
+    if (raw.date !== currentDate) return { file: `${basename(current)} as committed (run of ${raw.date.slice(11, 16)} UTC, UniCS ${raw.unics ?? '?'})`, rows: raw.cells.map(summarize) };
+  } catch {
+    // not committed yet, or not a git checkout
+  }
   const dir = join(repoRoot, 'bench', 'results');
   const files = readdirSync(dir)
     .filter((f) => /^gateway-\d{4}-\d{2}-\d{2}\.json$/.test(f) && f !== basename(current))
@@ -38,14 +47,16 @@ function previousRun(current: string): { file: string; rows: Row[] } | undefined
   }
 }
 
-function changeLine(rows: readonly Row[], file: string): string {
-  const prev = previousRun(file);
+function changeLine(rows: readonly Row[], file: string, date: string): string {
+  const prev = previousRun(file, date);
   if (!prev) return 'What changed: first entry for this benchmark.';
   const parts = rows
     .filter((r) => r.contender === 'unics' && !r.failure)
     .map((r) => {
       const p = prev.rows.find((x) => x.contender === 'unics' && x.query === r.query && !x.failure);
-      return p ? `UniCS ${r.query} ${round(p.rps)} → ${round(r.rps)} req/s, p99 @rate ${p.p99AtRateMs} → ${r.p99AtRateMs} ms` : `UniCS ${r.query} newly measured`;
+      return p
+        ? `UniCS ${r.query} ${round(p.rps)} → ${round(r.rps)} req/s, ${round(p.cpuMsPerRequest, 2)} → ${round(r.cpuMsPerRequest, 2)} CPU ms/req, peak RSS ${round(p.peakRssMb)} → ${round(r.peakRssMb)} MB`
+        : `UniCS ${r.query} newly measured`;
     });
   return `What changed since ${prev.file}: ${parts.join('; ') || 'UniCS not measured in one of the two runs'}.`;
 }
@@ -133,7 +144,7 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
       '(peer `@graphql-tools/utils` ^9 || ^10 against 12), so the Shop subgraph is its output generated once outside the tree, annotated with the SOAP 1.1 namespace and SOAPActions that today\'s `@graphql-mesh/transport-soap` needs, and executed by that transport; ' +
       'the CRM\'s OAuth2 token is fetched once at start and passed as a static bearer header; the warehouse (XML over HTTP) has no Mesh source handler, so neither query reads shipments.',
     '',
-    changeLine(rows, file),
+    changeLine(rows, file, raw.date),
   ].join('\n');
   updateResultsSection('gateway', 'Gateway: UniCS live path vs plain Apollo Server vs Hive Gateway', body);
   return body;
