@@ -26,7 +26,7 @@ describe('loadConfig', () => {
           maxTokens: 10_000,
           maxDepth: 12,
           maxAliases: 30,
-          maxCost: 5000,
+          maxCost: 50_000,
           defaultListSize: 10,
           maxOperations: 10,
           maxVariablesSize: 64 * 1024,

@@ -50,7 +50,7 @@ export const gatewayErrors = defineErrors('GATEWAY', {
   },
   GATEWAY_ERR_QUERY_TOO_COSTLY: {
     description:
-      'The operation\'s estimated cost exceeds gateway.limits.maxCost (default 5000): each field costs 1 and a list field multiplies ' +
+      'The operation\'s estimated cost exceeds gateway.limits.maxCost (default 50000): each field costs 1 and a list field multiplies ' +
       'its selection by `first`, the length of `ids`, or 10. Request fewer items or fields.',
     httpStatus: 400,
     retriable: false,

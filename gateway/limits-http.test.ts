@@ -8,7 +8,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 describe('gateway limits over HTTP', () => {
   let g: TestGateway;
   beforeAll(async () => {
-    g = await startTestGateway({ limits: { apqMaxEntries: 2, maxVariablesBytes: 1024 } });
+    g = await startTestGateway({ limits: { apqMaxEntries: 2, maxVariablesBytes: 1024, maxCost: 5000 } });
   });
   afterAll(() => g.close());
 

@@ -30,7 +30,7 @@ export const DEFAULT_LIMITS: GatewayLimits = Object.freeze({
   maxTokens: 10_000,
   maxDepth: 12,
   maxAliases: 30,
-  maxCost: 5000,
+  maxCost: 50_000,
   defaultListSize: 10,
   maxOperations: 10,
   maxVariablesBytes: 64 * 1024,

@@ -71,3 +71,18 @@ describe('limit rules', () => {
     );
   });
 });
+
+describe('default limits and the unified schema', () => {
+  it("let the agent console's 50-customer deep query through (the batching query of issue 4)", async () => {
+    const { customerTypeDefs } = await import('../../schema/index.ts');
+    const { DEFAULT_LIMITS } = await import('./gateway-limits.ts');
+    const real = buildSchema(customerTypeDefs);
+    const ids = Array.from({ length: 50 }, (_, i) => `"C${String(i + 1).padStart(6, '0')}"`).join(', ');
+    const document = parse(`{ customers(ids: [${ids}]) { id profile { email } orders { id status items { sku quantity } payment { status } shipment { status } } tickets { id status } freshness { source mode } } }`);
+    expect(validate(real, document, specifiedRules)).toEqual([]);
+    const m = measureOperation(real, document, selectOperation(document, undefined) as OperationDefinitionNode, { defaultListSize: DEFAULT_LIMITS.defaultListSize });
+    expect(m.cost).toBeGreaterThan(5_000); // it needed more than the old default
+    expect(m.cost).toBeLessThanOrEqual(DEFAULT_LIMITS.maxCost);
+    expect(m.depth).toBeLessThanOrEqual(DEFAULT_LIMITS.maxDepth);
+  });
+});
