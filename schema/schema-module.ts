@@ -49,6 +49,39 @@ export interface ChangeFeed {
   subscribe(tenant: string, customerId: string, signal: AbortSignal): AsyncIterable<CustomerChange>;
 }
 
+/**
+ * How fresh one source's part of a materialized view is: the view is known to equal the source as of `asOfMs` (ms
+ * since epoch), which trails now by `lagMs`.
+ */
+export interface ViewSourceFreshness {
+  readonly asOfMs: number;
+  readonly lagMs: number;
+}
+
+/**
+ * One customer's materialized view (materialized-views/ keeps it fresh from change events). The records have the
+ * shapes the demo connectors answer (schema/fixtures/source-records.json), so the same mappers read both: `contact`
+ * as the CRM answers a contact, `orders` as the shop answers orders (each with `items` and `payment`, the latest
+ * payment or null), `tickets` as the helpdesk answers tickets.
+ */
+export interface CustomerView {
+  readonly customerId: string;
+  /** Grows by one each time the view changes. */
+  readonly version: number;
+  readonly contact: Readonly<Record<string, unknown>>;
+  readonly orders: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly tickets: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Per source name (the connector names of the SourceMap: crm, shop, helpdesk); a source missing here is unknown. */
+  readonly freshness: Readonly<Record<string, ViewSourceFreshness>>;
+}
+
+/** What schema/ reads materialized views through (implemented by materialized-views/). */
+export interface CustomerViews {
+  /** The views of these customers of one tenant, in the order asked; null where no view exists. Rejects when the
+   * store cannot be read (the resolvers then read live). */
+  read(tenant: string, customerIds: readonly string[], signal: AbortSignal): Promise<Array<CustomerView | null>>;
+}
+
 /** Per-request options decided by gateway/ from headers. */
 export interface RequestOptions {
   /** The request's deadline: aborted when the client goes away or the request budget runs out. */
@@ -77,4 +110,8 @@ export interface SchemaModuleDeps {
   readonly log: Logger;
   /** Roles allowed to run Mutation.refundOrder. Default ["supervisor", "refunds"]. */
   readonly refundRoles?: readonly string[];
+  /** Materialized views read before the connectors; absent: every read is live. */
+  readonly views?: CustomerViews;
+  /** A view part older than this (lagMs) is not used; the resolver reads live instead. Default 300. */
+  readonly freshnessBudgetMs?: number;
 }
