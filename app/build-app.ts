@@ -13,7 +13,7 @@ import { createMemoryChangeFeed, createSchemaModule, defaultSourceMap, type Memo
 import { authSettings, DEV_SECRET_WARNING, type AuthSettings } from './auth-settings.ts';
 import type { Config } from './config.ts';
 import { createConnectorReadiness } from './connector-readiness.ts';
-import { startEmbeddedDemo, type EmbeddedDemo } from './embedded-demo.ts';
+import type { EmbeddedDemo } from './embedded-demo.ts';
 
 export interface App {
   readonly config: Config;
@@ -53,6 +53,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   try {
     let demo: EmbeddedDemo | undefined;
     if (config.demo.embedded) {
+      // Imported only here, so a process that runs its own config loads neither the simulators nor PGlite (34 modules).
+      const { startEmbeddedDemo } = await import('./embedded-demo.ts');
       demo = await startEmbeddedDemo({ customers: config.demo.customers, ...(deps.progress ? { progress: deps.progress } : {}) });
       const systems = demo.systems;
       lifecycle.add('legacy simulators', () => systems.close());
