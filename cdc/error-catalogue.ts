@@ -8,6 +8,18 @@ export const cdcErrors = defineErrors('CDC', {
     httpStatus: 422,
     retriable: false,
   },
+  CDC_ERR_POSITION_INVALID: {
+    description:
+      "A poll capture's stored position cannot be read by its change source (not one it wrote, or from another source). The capture retries but cannot move; delete the position key to capture again from the start (an initial load), or restore the right one.",
+    httpStatus: 500,
+    retriable: false,
+  },
+  CDC_ERR_CAPTURE_UNAVAILABLE: {
+    description:
+      'A poll capture could not write to Kafka or to its position store (broker or Redis unreachable, a send not acknowledged). The position did not move: the same changes are produced again on the next attempt.',
+    httpStatus: 503,
+    retriable: true,
+  },
 });
 
 export const cdcErr = cdcErrors.errors;
