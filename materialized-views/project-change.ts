@@ -1,0 +1,134 @@
+// The pure projection (STYLE.md 8): one decoded change event in, the row operation a view store applies out. The
+// row's record is projected by the definition's field specs; its position becomes a key that sorts like the source's
+// log, so a store ignores a replayed or older version with one string comparison.
+import type { ChangeEvent, ChangePosition } from '../cdc/decode-change-event.ts';
+import type { FieldSpec, RecordSpec, TableRole } from './view-definition.ts';
+
+type Row = Readonly<Record<string, unknown>>;
+
+interface OpBase {
+  /** The row's position key (positionKey()); '' when the event carried none (then the change always applies). */
+  readonly pos: string;
+  /** The source's name (crm, shop, helpdesk). */
+  readonly source: string;
+  /** When the source committed the change (ms since epoch); null when unknown. */
+  readonly tsMs: number | null;
+  /** The projected record as JSON; null for a delete. */
+  readonly record: string | null;
+  /** Record fields whose columns Debezium could not read (TOAST): the stored values of these fields are kept. */
+  readonly keep: readonly string[];
+}
+
+export type RowOp =
+  | (OpBase & { readonly target: 'root'; readonly id: string; readonly links: Readonly<Record<string, string | null>> })
+  | (OpBase & { readonly target: 'part'; readonly part: string; readonly id: string; readonly link: string | null })
+  | (OpBase & {
+      readonly target: 'child';
+      readonly part: string;
+      readonly child: string;
+      readonly parentId: string;
+      readonly id: string;
+      /** The parent the row had before this change, when it moved to another parent. */
+      readonly fromParentId: string | null;
+    });
+
+const PAD = 20; // digits of the largest unsigned 64-bit number
+
+/** A string that sorts as comparePositions() orders: (commit LSN or LSN, LSN, snapshot reads first). */
+export function positionKey(p: ChangePosition | null): string {
+  if (p === null) return '';
+  const commit = (p.commitLsn ?? p.lsn).toString().padStart(PAD, '0');
+  return `${commit}:${p.lsn.toString().padStart(PAD, '0')}:${p.snapshot ? '0' : '1'}`;
+}
+
+function convert(value: unknown, as: 'text' | 'int' | 'iso-time' | 'lower'): unknown {
+  if (value === null || value === undefined) return null;
+  switch (as) {
+    case 'text':
+      return typeof value === 'string' ? value.trim() : String(value);
+    case 'lower':
+      return typeof value === 'string' ? value.toLowerCase() : value;
+    case 'int': {
+      const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+      return n;
+    }
+    case 'iso-time': {
+      // Debezium sends timestamptz as ISO text with microseconds and timestamp (without zone) as epoch numbers.
+      const ms = typeof value === 'number' ? (value > 1e14 ? value / 1000 : value) : Date.parse(String(value));
+      return Number.isFinite(ms) ? new Date(ms).toISOString() : value;
+    }
+  }
+}
+
+function fieldValue(row: Row, spec: FieldSpec): unknown {
+  if (typeof spec === 'string') return row[spec] ?? null;
+  return convert(row[spec.column], spec.as);
+}
+
+/** The record of a row, and the record fields a set of unavailable columns feeds. */
+export function projectRecord(spec: RecordSpec, row: Row, unavailable: readonly string[] = []): { record: Row; keep: string[] } {
+  if (spec.fields === '*') return { record: row, keep: [...unavailable] };
+  const record: Record<string, unknown> = {};
+  const keep: string[] = [];
+  for (const [field, fs] of Object.entries(spec.fields)) {
+    const column = typeof fs === 'string' ? fs : fs.column;
+    if (unavailable.includes(column)) keep.push(field);
+    else record[field] = fieldValue(row, fs);
+  }
+  return { record, keep };
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : typeof v === 'string' ? v : String(v));
+
+function idOf(columns: readonly string[], ...rows: Array<Row | null>): string | null {
+  for (const row of rows) {
+    if (row === null) continue;
+    const values = columns.map((c) => text(row[c]));
+    if (values.every((v) => v !== null)) return values.join('|');
+  }
+  return null;
+}
+
+export class ProjectionError extends Error {}
+
+/**
+ * The row operation for one change of a table the view reads (root, part or child). Throws ProjectionError when the
+ * event lacks what the view needs (no key, no parent); the pipeline dead-letters it. Truncates are not row changes:
+ * the caller handles them.
+ */
+export function projectChange(role: TableRole, event: ChangeEvent): RowOp {
+  const deleted = event.op === 'delete';
+  const row = deleted ? event.before : event.after;
+  const keyRow = event.key;
+  const base = { pos: positionKey(event.position), source: role.source, tsMs: event.sourceTsMs };
+  const where = `${event.schema ?? '?'}.${event.table ?? '?'}`;
+  const projected = deleted || row === null ? { record: null, keep: [] as string[] } : projectRecord(role.spec, row, event.unavailable);
+  const record = projected.record === null ? null : JSON.stringify(projected.record);
+  const common = { ...base, record, keep: projected.keep };
+
+  switch (role.kind) {
+    case 'root': {
+      const id = idOf([role.spec.key], keyRow, row, event.before);
+      if (id === null) throw new ProjectionError(`${where}: no value for the view's key column ${role.spec.key}`);
+      const links: Record<string, string | null> = {};
+      // A delete's links are the stored ones (the store knows them); an update's come from the new row.
+      if (!deleted && row !== null) for (const [name, column] of Object.entries(role.spec.links)) links[name] = text(row[column]);
+      return { ...common, target: 'root', id, links };
+    }
+    case 'part': {
+      const id = idOf(role.spec.key, keyRow, row, event.before);
+      if (id === null) throw new ProjectionError(`${where}: no value for the key columns ${role.spec.key.join(', ')}`);
+      const link = deleted || row === null ? null : text(row[role.spec.linkColumn]);
+      return { ...common, target: 'part', part: role.spec.name, id, link };
+    }
+    case 'child': {
+      const id = idOf(role.spec.key, keyRow, row, event.before);
+      if (id === null) throw new ProjectionError(`${where}: no value for the key columns ${role.spec.key.join(', ')}`);
+      const parentId = text(row?.[role.spec.parentColumn]) ?? text(event.before?.[role.spec.parentColumn]) ?? text(keyRow?.[role.spec.parentColumn]);
+      if (parentId === null) throw new ProjectionError(`${where}: no value for the parent column ${role.spec.parentColumn}`);
+      const before = text(event.before?.[role.spec.parentColumn]);
+      const fromParentId = !deleted && before !== null && before !== parentId ? before : null;
+      return { ...common, target: 'child', part: role.part.name, child: role.spec.name, parentId, id, fromParentId };
+    }
+  }
+}

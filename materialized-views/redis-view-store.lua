@@ -1,0 +1,217 @@
+-- UniCS materialized views in Redis: applies a batch of row operations and recomposes every view they touched, in
+-- one atomic script (redis-view-store.ts calls it; memory-view-store.ts implements the same rules in JavaScript and
+-- view-store-contract.ts holds both to them).
+--
+-- Keys (P = prefix "unics:view:<view>:<tenant>:"):
+--   P r:<id>                 root row hash: pos, rec (absent once deleted), ver, l:<link> (link values), s:<source> (ts)
+--   P li:<link>:<value>      set of root ids whose link has this value
+--   P p:<part>:<id>          part row hash: pos, rec, lv (link value), c:<child>:<cid> (child rec), cv:<child>:<cid> (child pos)
+--   P g:<part>:<value>       set of part row ids whose link column has this value
+--   P v:<id>                 the composed view (JSON text)
+--   P wm                     hash source -> "<tsMs>:<appliedAtMs>" (watermarks; written by advance, not here)
+-- Positions are strings that sort like the source's log; a version whose position is not greater than the stored one
+-- is ignored, so replays and duplicates change nothing. An empty position always applies.
+--
+-- ARGV: prefix, spec (JSON: {parts: [{name, link, children: [name]}]}), then 12 values per op:
+--   target (r|p|c), id, pos, source, ts ('' when unknown), deleted ('1'|'0'), record ('' when deleted), keep (JSON
+--   array of fields to keep from the stored record, or ''), a1, a2, a3, a4
+--   root:  a1 = links as JSON object ('' for a delete)
+--   part:  a1 = part name, a2 = link value ('' for none)
+--   child: a1 = part name, a2 = child name, a3 = parent id, a4 = former parent id ('' for none)
+-- Returns a flat array: id, version, doc ('' when the view no longer exists) for every view touched.
+
+local P = ARGV[1]
+local spec = cjson.decode(ARGV[2])
+
+local partSpec = {}
+for _, part in ipairs(spec.parts) do partSpec[part.name] = part end
+
+local touched, touchedOrder = {}, {}
+local function touch(id, source, ts)
+  if not touched[id] then
+    touched[id] = true
+    touchedOrder[#touchedOrder + 1] = id
+  end
+  if source ~= '' and ts ~= '' then
+    local key = P .. 'r:' .. id
+    local cur = redis.call('HGET', key, 's:' .. source)
+    if not cur or tonumber(cur) < tonumber(ts) then redis.call('HSET', key, 's:' .. source, ts) end
+  end
+end
+
+local function rootsOf(link, value, source, ts)
+  if not value or value == '' then return end
+  for _, id in ipairs(redis.call('SMEMBERS', P .. 'li:' .. link .. ':' .. value)) do touch(id, source, ts) end
+end
+
+local function newer(stored, pos)
+  return pos == '' or not stored or stored < pos
+end
+
+-- A record with some fields kept from the stored one (Debezium could not read their TOASTed columns).
+local function merged(stored, record, keep)
+  if keep == '' or not stored then return record end
+  local fields = cjson.decode(keep)
+  if #fields == 0 then return record end
+  local old, new = cjson.decode(stored), cjson.decode(record)
+  for _, f in ipairs(fields) do new[f] = old[f] end
+  return cjson.encode(new)
+end
+
+local n = (#ARGV - 2) / 12
+for i = 0, n - 1 do
+  local o = 2 + i * 12
+  local target, id, pos, source, ts, deleted, record, keep = ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4], ARGV[o + 5], ARGV[o + 6], ARGV[o + 7], ARGV[o + 8]
+  local a1, a2, a3, a4 = ARGV[o + 9], ARGV[o + 10], ARGV[o + 11], ARGV[o + 12]
+
+  if target == 'r' then
+    local key = P .. 'r:' .. id
+    local stored = redis.call('HMGET', key, 'pos', 'rec')
+    if newer(stored[1], pos) then
+      local links = {}
+      if deleted == '1' then
+        redis.call('HDEL', key, 'rec')
+      else
+        redis.call('HSET', key, 'rec', merged(stored[2], record, keep))
+        links = cjson.decode(a1)
+      end
+      redis.call('HSET', key, 'pos', pos)
+      -- Move the root between link indexes (a delete leaves every index).
+      local fields = redis.call('HKEYS', key)
+      local linkNames = {}
+      for _, f in ipairs(fields) do
+        if string.sub(f, 1, 2) == 'l:' then linkNames[string.sub(f, 3)] = true end
+      end
+      for name, _ in pairs(links) do linkNames[name] = true end
+      for name, _ in pairs(linkNames) do
+        local old = redis.call('HGET', key, 'l:' .. name)
+        local new = links[name]
+        if new == cjson.null then new = nil end
+        if old ~= new then
+          if old then redis.call('SREM', P .. 'li:' .. name .. ':' .. old, id) end
+          if new then
+            redis.call('SADD', P .. 'li:' .. name .. ':' .. new, id)
+            redis.call('HSET', key, 'l:' .. name, new)
+          else
+            redis.call('HDEL', key, 'l:' .. name)
+          end
+        end
+      end
+      touch(id, source, ts)
+    end
+
+  elseif target == 'p' then
+    local part = partSpec[a1]
+    local key = P .. 'p:' .. a1 .. ':' .. id
+    local stored = redis.call('HMGET', key, 'pos', 'rec', 'lv')
+    if newer(stored[1], pos) then
+      local oldLv = stored[3]
+      local newLv = nil
+      if deleted == '1' then
+        redis.call('HDEL', key, 'rec', 'lv')
+      else
+        redis.call('HSET', key, 'rec', merged(stored[2], record, keep))
+        if a2 ~= '' then newLv = a2 end
+      end
+      redis.call('HSET', key, 'pos', pos)
+      if oldLv ~= newLv then
+        if oldLv then redis.call('SREM', P .. 'g:' .. a1 .. ':' .. oldLv, id) end
+        if newLv then
+          redis.call('SADD', P .. 'g:' .. a1 .. ':' .. newLv, id)
+          redis.call('HSET', key, 'lv', newLv)
+        else
+          redis.call('HDEL', key, 'lv')
+        end
+      end
+      rootsOf(part.link, oldLv, source, ts)
+      rootsOf(part.link, newLv, source, ts)
+    end
+
+  elseif target == 'c' then
+    local part = partSpec[a1]
+    local key = P .. 'p:' .. a1 .. ':' .. a3
+    local recField, posField = 'c:' .. a2 .. ':' .. id, 'cv:' .. a2 .. ':' .. id
+    local stored = redis.call('HMGET', key, posField, recField, 'lv')
+    if newer(stored[1], pos) then
+      if a4 ~= '' and a4 ~= a3 then
+        local fromKey = P .. 'p:' .. a1 .. ':' .. a4
+        redis.call('HDEL', fromKey, recField, posField)
+        rootsOf(part.link, redis.call('HGET', fromKey, 'lv'), source, ts)
+      end
+      if deleted == '1' then
+        redis.call('HDEL', key, recField)
+      else
+        redis.call('HSET', key, recField, merged(stored[2], record, keep))
+      end
+      redis.call('HSET', key, posField, pos)
+      rootsOf(part.link, stored[3], source, ts)
+    end
+  end
+end
+
+-- Recompose every touched view: concatenate the stored record texts (never re-encoded, so numbers and text stay
+-- exactly as projected), children appended inside their parent's object.
+local function hashOf(key)
+  local flat = redis.call('HGETALL', key)
+  local h = {}
+  for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
+  return h
+end
+
+local function sortedKeys(t, prefix)
+  local out = {}
+  for k, _ in pairs(t) do
+    if string.sub(k, 1, #prefix) == prefix then out[#out + 1] = k end
+  end
+  table.sort(out)
+  return out
+end
+
+local function withChildren(rec, row, children)
+  if #children == 0 then return rec end
+  local lists = {}
+  for _, child in ipairs(children) do
+    local items = {}
+    for _, f in ipairs(sortedKeys(row, 'c:' .. child .. ':')) do items[#items + 1] = row[f] end
+    lists[#lists + 1] = cjson.encode(child) .. ':[' .. table.concat(items, ',') .. ']'
+  end
+  local body = string.sub(rec, 1, -2)
+  local sep = (body == '{') and '' or ','
+  return body .. sep .. table.concat(lists, ',') .. '}'
+end
+
+local out = {}
+for _, id in ipairs(touchedOrder) do
+  local key = P .. 'r:' .. id
+  local root = hashOf(key)
+  if not root.rec then
+    redis.call('DEL', P .. 'v:' .. id)
+    out[#out + 1] = id
+    out[#out + 1] = tonumber(root.ver or '0')
+    out[#out + 1] = ''
+  else
+    local ver = redis.call('HINCRBY', key, 'ver', 1)
+    local parts = {}
+    for _, part in ipairs(spec.parts) do
+      local rows = {}
+      local lv = root['l:' .. part.link]
+      if lv then
+        local ids = redis.call('SMEMBERS', P .. 'g:' .. part.name .. ':' .. lv)
+        table.sort(ids)
+        for _, rowId in ipairs(ids) do
+          local row = hashOf(P .. 'p:' .. part.name .. ':' .. rowId)
+          if row.rec then rows[#rows + 1] = withChildren(row.rec, row, part.children) end
+        end
+      end
+      parts[#parts + 1] = cjson.encode(part.name) .. ':[' .. table.concat(rows, ',') .. ']'
+    end
+    local sources = {}
+    for _, f in ipairs(sortedKeys(root, 's:')) do sources[#sources + 1] = cjson.encode(string.sub(f, 3)) .. ':' .. root[f] end
+    local doc = '{"id":' .. cjson.encode(id) .. ',"version":' .. ver .. ',"root":' .. root.rec .. ',"parts":{' .. table.concat(parts, ',') .. '},"sources":{' .. table.concat(sources, ',') .. '}}'
+    redis.call('SET', P .. 'v:' .. id, doc)
+    out[#out + 1] = id
+    out[#out + 1] = ver
+    out[#out + 1] = doc
+  end
+end
+return out

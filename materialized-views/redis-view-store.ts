@@ -1,0 +1,139 @@
+// The Redis view store (ioredis): every batch of row operations is applied and its views recomposed by one Lua script
+// (redis-view-store.lua), so a view is never half-updated and two pipeline instances never interleave inside a
+// batch. Reads are one MGET (plus the watermarks in the same round trip). Needs a standalone Redis (or Sentinel):
+// the script touches keys it computes, which Redis Cluster does not allow.
+import { readFileSync } from 'node:fs';
+import type { ClientContext, Redis, Result } from 'ioredis';
+import type { RowOp } from './project-change.ts';
+import type { ViewDefinition } from './view-definition.ts';
+import { compositionSpec, keyPrefix, type ComposedView, type ViewStore, type Watermark } from './view-store.ts';
+
+const APPLY_SCRIPT = readFileSync(new URL('./redis-view-store.lua', import.meta.url), 'utf8');
+
+// Moves a watermark forward only: KEYS[1] the hash, ARGV source, tsMs, appliedAtMs.
+const ADVANCE_SCRIPT = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur then
+  local ts = tonumber(string.match(cur, '^(%d+)'))
+  if ts and ts >= tonumber(ARGV[2]) then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. ARGV[3])
+return 1`;
+
+export interface RedisViewStoreOptions {
+  readonly redis: Redis;
+  readonly definition: ViewDefinition;
+  /** Most row operations per script call: bounds how long one call holds Redis (reads wait meanwhile). Default 100. */
+  readonly maxOpsPerCall?: number;
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    unicsViewApply(...args: string[]): Result<Array<string | number>, Context>;
+    unicsViewAdvance(key: string, source: string, tsMs: string, appliedAtMs: string): Result<number, Context>;
+  }
+}
+
+function opArgs(op: RowOp): string[] {
+  const head = [op.target === 'root' ? 'r' : op.target === 'part' ? 'p' : 'c', op.id, op.pos, op.source, op.tsMs === null ? '' : String(op.tsMs), op.record === null ? '1' : '0', op.record ?? '', op.keep.length > 0 ? JSON.stringify(op.keep) : ''];
+  switch (op.target) {
+    case 'root':
+      return [...head, op.record === null ? '' : JSON.stringify(op.links), '', '', ''];
+    case 'part':
+      return [...head, op.part, op.link ?? '', '', ''];
+    case 'child':
+      return [...head, op.part, op.child, op.parentId, op.fromParentId ?? ''];
+  }
+}
+
+function parseWatermarks(flat: Record<string, string>): Record<string, Watermark> {
+  const out: Record<string, Watermark> = {};
+  for (const [source, value] of Object.entries(flat)) {
+    const [ts, at] = value.split(':');
+    const tsMs = Number(ts);
+    const appliedAtMs = Number(at);
+    if (Number.isFinite(tsMs) && Number.isFinite(appliedAtMs)) out[source] = { tsMs, appliedAtMs };
+  }
+  return out;
+}
+
+export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore {
+  const { redis, definition } = options;
+  const maxOps = options.maxOpsPerCall ?? 100;
+  const spec = compositionSpec(definition);
+  if (typeof (redis as Partial<Redis>).unicsViewApply !== 'function') {
+    redis.defineCommand('unicsViewApply', { numberOfKeys: 0, lua: APPLY_SCRIPT });
+    redis.defineCommand('unicsViewAdvance', { numberOfKeys: 1, lua: ADVANCE_SCRIPT });
+  }
+
+  const decodeComposed = (flat: Array<string | number>, into: Map<string, ComposedView>) => {
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const id = String(flat[i]);
+      const doc = String(flat[i + 2]);
+      // A view touched by several calls of one batch: the last composition wins.
+      into.set(id, { id, version: Number(flat[i + 1]), doc: doc === '' ? null : doc });
+    }
+  };
+
+  return {
+    definition,
+    async apply(tenant, ops) {
+      const prefix = keyPrefix(definition, tenant);
+      const composed = new Map<string, ComposedView>();
+      if (ops.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (let i = 0; i < ops.length; i += maxOps) {
+        pipeline.unicsViewApply(prefix, spec, ...ops.slice(i, i + maxOps).flatMap(opArgs));
+      }
+      const results = (await pipeline.exec()) ?? [];
+      for (const [err, value] of results) {
+        if (err) throw err;
+        decodeComposed(value as Array<string | number>, composed);
+      }
+      return [...composed.values()];
+    },
+    async read(tenant, ids) {
+      if (ids.length === 0) return [];
+      const prefix = keyPrefix(definition, tenant);
+      return redis.mget(ids.map((id) => `${prefix}v:${id}`));
+    },
+    async advanceWatermark(tenant, source, mark) {
+      await redis.unicsViewAdvance(`${keyPrefix(definition, tenant)}wm`, source, String(Math.trunc(mark.tsMs)), String(Math.trunc(mark.appliedAtMs)));
+    },
+    async watermarks(tenant) {
+      return parseWatermarks(await redis.hgetall(`${keyPrefix(definition, tenant)}wm`));
+    },
+    async readWithWatermarks(tenant, ids) {
+      const prefix = keyPrefix(definition, tenant);
+      const pipeline = redis.pipeline();
+      if (ids.length > 0) pipeline.mget(ids.map((id) => `${prefix}v:${id}`));
+      pipeline.hgetall(`${prefix}wm`);
+      const results = (await pipeline.exec()) ?? [];
+      for (const [err] of results) if (err) throw err;
+      const docs = ids.length > 0 ? (results[0]![1] as Array<string | null>) : [];
+      const wm = results[results.length - 1]![1] as Record<string, string>;
+      return { docs, watermarks: parseWatermarks(wm) };
+    },
+    async *ids(tenant) {
+      const prefix = keyPrefix(definition, tenant);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}v:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) yield keys.map((k) => k.slice(prefix.length + 2));
+      } while (cursor !== '0');
+    },
+    async clear(tenant) {
+      const prefix = keyPrefix(definition, tenant);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.unlink(...keys);
+      } while (cursor !== '0');
+    },
+    async close() {
+      // The caller owns the connection (it may share it); nothing of ours to release.
+    },
+  };
+}
