@@ -66,9 +66,12 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
 
   function applySync(tenant: string, ops: readonly RowOp[]): ComposedView[] {
     const st = stateOf(tenant);
-    const touched = new Set<string>();
+    const touched = new Map<string, number[]>();
+    let current = 0;
     const touch = (id: string, source: string, ts: number | null) => {
-      touched.add(id);
+      const by = touched.get(id) ?? [];
+      if (by.at(-1) !== current) by.push(current);
+      touched.set(id, by);
       if (ts === null) return;
       const root = st.roots.get(id);
       if (root === undefined) return;
@@ -88,7 +91,8 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
       return row;
     };
 
-    for (const op of ops) {
+    for (const [index, op] of ops.entries()) {
+      current = index;
       if (op.target === 'root') {
         let root = st.roots.get(op.id);
         if (root === undefined) {
@@ -151,11 +155,11 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
     }
 
     const out: ComposedView[] = [];
-    for (const id of touched) {
+    for (const [id, by] of touched) {
       const root = st.roots.get(id);
       if (root?.rec === undefined) {
         st.views.delete(id);
-        out.push({ id, version: root?.ver ?? 0, doc: null });
+        out.push({ id, version: root?.ver ?? 0, doc: null, ops: by });
         continue;
       }
       root.ver++;
@@ -182,7 +186,7 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
       const sources = [...root.sources].sort(([a], [b]) => byKey(a, b)).map(([s, ts]) => `${JSON.stringify(s)}:${ts}`);
       const doc = `{"id":${JSON.stringify(id)},"version":${root.ver},"root":${root.rec},"parts":{${parts.join(',')}},"sources":{${sources.join(',')}}}`;
       st.views.set(id, doc);
-      out.push({ id, version: root.ver, doc });
+      out.push({ id, version: root.ver, doc, ops: by });
     }
     return out;
   }

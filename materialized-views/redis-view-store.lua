@@ -18,7 +18,8 @@
 --   root:  a1 = links as JSON object ('' for a delete)
 --   part:  a1 = part name, a2 = link value ('' for none)
 --   child: a1 = part name, a2 = child name, a3 = parent id, a4 = former parent id ('' for none)
--- Returns a flat array: id, version, doc ('' when the view no longer exists) for every view touched.
+-- Returns a flat array: id, version, doc ('' when the view no longer exists), the indexes of the operations that
+-- touched it (comma-separated, 0-based) for every view touched.
 
 local P = ARGV[1]
 local spec = cjson.decode(ARGV[2])
@@ -27,11 +28,14 @@ local partSpec = {}
 for _, part in ipairs(spec.parts) do partSpec[part.name] = part end
 
 local touched, touchedOrder = {}, {}
+local current = 0 -- index of the operation being applied (0-based), recorded per touched view
 local function touch(id, source, ts)
   if not touched[id] then
-    touched[id] = true
+    touched[id] = {}
     touchedOrder[#touchedOrder + 1] = id
   end
+  local by = touched[id]
+  if by[#by] ~= current then by[#by + 1] = current end
   if source ~= '' and ts ~= '' then
     local key = P .. 'r:' .. id
     local cur = redis.call('HGET', key, 's:' .. source)
@@ -60,6 +64,7 @@ end
 
 local n = (#ARGV - 2) / 12
 for i = 0, n - 1 do
+  current = i
   local o = 2 + i * 12
   local target, id, pos, source, ts, deleted, record, keep = ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4], ARGV[o + 5], ARGV[o + 6], ARGV[o + 7], ARGV[o + 8]
   local a1, a2, a3, a4 = ARGV[o + 9], ARGV[o + 10], ARGV[o + 11], ARGV[o + 12]
@@ -189,6 +194,7 @@ for _, id in ipairs(touchedOrder) do
     out[#out + 1] = id
     out[#out + 1] = tonumber(root.ver or '0')
     out[#out + 1] = ''
+    out[#out + 1] = table.concat(touched[id], ',')
   else
     local ver = redis.call('HINCRBY', key, 'ver', 1)
     local parts = {}
@@ -212,6 +218,7 @@ for _, id in ipairs(touchedOrder) do
     out[#out + 1] = id
     out[#out + 1] = ver
     out[#out + 1] = doc
+    out[#out + 1] = table.concat(touched[id], ',')
   end
 end
 return out

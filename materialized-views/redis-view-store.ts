@@ -66,12 +66,14 @@ export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore 
     redis.defineCommand('unicsViewAdvance', { numberOfKeys: 1, lua: ADVANCE_SCRIPT });
   }
 
-  const decodeComposed = (flat: Array<string | number>, into: Map<string, ComposedView>) => {
-    for (let i = 0; i + 2 < flat.length; i += 3) {
+  const decodeComposed = (flat: Array<string | number>, offset: number, into: Map<string, ComposedView>) => {
+    for (let i = 0; i + 3 < flat.length; i += 4) {
       const id = String(flat[i]);
       const doc = String(flat[i + 2]);
-      // A view touched by several calls of one batch: the last composition wins.
-      into.set(id, { id, version: Number(flat[i + 1]), doc: doc === '' ? null : doc });
+      const ops = String(flat[i + 3]).split(',').map((x) => Number(x) + offset);
+      // A view touched by several calls of one batch: the last composition wins, and it names every operation.
+      const earlier = into.get(id)?.ops ?? [];
+      into.set(id, { id, version: Number(flat[i + 1]), doc: doc === '' ? null : doc, ops: [...earlier, ...ops] });
     }
   };
 
@@ -86,10 +88,10 @@ export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore 
         pipeline.unicsViewApply(prefix, spec, ...ops.slice(i, i + maxOps).flatMap(opArgs));
       }
       const results = (await pipeline.exec()) ?? [];
-      for (const [err, value] of results) {
+      results.forEach(([err, value], call) => {
         if (err) throw err;
-        decodeComposed(value as Array<string | number>, composed);
-      }
+        decodeComposed(value as Array<string | number>, call * maxOps, composed);
+      });
       return [...composed.values()];
     },
     async read(tenant, ids) {

@@ -112,8 +112,8 @@ export function describeViewStoreContract(name: string, getStore: () => ViewStor
         opOf('crm.contacts', 'create', contact('C2', 'K2')),
         opOf('shop.orders', 'create', order('O1', 'K1')),
       ]);
-      const composed = await store.apply(t, [opOf('shop.orders', 'update', order('O1', 'K2'), { before: order('O1', 'K1') })]);
-      expect(composed.map((c) => c.id).sort()).toEqual(['C1', 'C2']);
+      const composed = await store.apply(t, [opOf('crm.contacts', 'create', contact('C3', 'K3')), opOf('shop.orders', 'update', order('O1', 'K2'), { before: order('O1', 'K1') })]);
+      expect(composed.map((c) => [c.id, c.ops]).sort()).toEqual([['C1', [1]], ['C2', [1]], ['C3', [0]]]);
       expect(orderIds(await view(store, t, 'C1'))).toEqual([]);
       expect(orderIds(await view(store, t, 'C2'))).toEqual(['O1']);
     });
@@ -219,6 +219,7 @@ export function describeViewStoreContract(name: string, getStore: () => ViewStor
       for (let i = 0; i < 250; i++) ops.push(opOf('shop.orders', 'create', order(`O${String(i).padStart(4, '0')}`, 'K1')));
       const composed = await store.apply(t, ops);
       expect(composed.map((c) => c.id)).toEqual(['C1']);
+      expect(composed[0]?.ops).toEqual(ops.map((_, i) => i));
       expect(orderIds(await view(store, t, 'C1'))).toHaveLength(250);
     });
   });

@@ -8,6 +8,8 @@ export interface ComposedView {
   readonly version: number;
   /** The view as JSON text (see parseViewDoc), or null when its root row was deleted. */
   readonly doc: string | null;
+  /** Indexes (into the operations given to apply) of the operations that changed this view. */
+  readonly ops: readonly number[];
 }
 
 /** How far a source's changes have been applied: the source time reached, and when it was applied (ms since epoch). */
