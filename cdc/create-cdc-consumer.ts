@@ -12,6 +12,13 @@ export interface AppliedBatch {
   readonly partition: number;
   /** Decoded events of one partition, in offset order (poison messages already removed). */
   readonly events: ReadonlyArray<{ readonly offset: string; readonly event: DecodedEvent }>;
+  /** Messages of this partition after these events, as the broker said when they were fetched (0: caught up). */
+  readonly lagMessages: number;
+}
+
+/** What `apply` may answer: events it could decode but never apply (they go to the dead-letter topic). */
+export interface ApplyResult {
+  readonly rejected?: ReadonlyArray<{ readonly offset: string; readonly reason: string }>;
 }
 
 export interface CdcConsumerEvents {
@@ -28,7 +35,7 @@ export interface CdcConsumerOptions {
   /** Topic names, or regular expressions (e.g. /^unics\.shop\./). */
   readonly topics: ReadonlyArray<string | RegExp>;
   /** Applies one partition's batch; must be idempotent (a batch may be delivered again after a crash or rebalance). */
-  readonly apply: (batch: AppliedBatch) => Promise<void>;
+  readonly apply: (batch: AppliedBatch) => Promise<ApplyResult | void>;
   /** Where poison messages go. Default `<groupId>.dlq`. */
   readonly deadLetterTopic?: string;
   readonly log: Logger;
@@ -96,9 +103,15 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
         }
       }
       const t0 = now();
+      const lastOffset = BigInt(slice[slice.length - 1]!.offset);
+      const lagMessages = Math.max(0, Number(BigInt(batch.highWatermark) - lastOffset - 1n));
       for (let attempt = 1; ; attempt++) {
         try {
-          if (decoded.length > 0) await opts.apply({ topic: batch.topic, partition: batch.partition, events: decoded });
+          const result = decoded.length > 0 ? await opts.apply({ topic: batch.topic, partition: batch.partition, events: decoded, lagMessages }) : undefined;
+          for (const { offset, reason } of result?.rejected ?? []) {
+            const m = slice.find((x) => x.offset === offset);
+            await deadLetter(batch, offset, m?.key ?? null, m?.value ?? null, reason);
+          }
           break;
         } catch (error) {
           // Never skip a batch: retry until it applies or this consumer loses the partition (then another retries it).

@@ -1,0 +1,122 @@
+// The changefeed: where view changes go after the store applied them.
+// - Redis pub/sub, one channel per view and tenant: every gateway instance subscribes and feeds its GraphQL
+//   subscriptions (and the chat core's business events), whichever instance applied the change.
+// - The compacted Kafka topic `unics.customer360` for data teams: key = customer id, value = the view with its version
+//   (a tombstone when the view is deleted), header `unics-tenant`.
+// - In process, for the embedded demo and tests.
+import type { Redis } from 'ioredis';
+import type { Admin, Producer } from 'kafkajs';
+import type { ChangeReason } from './describe-change.ts';
+import type { ViewChange, ViewChangeSink } from './create-view-pipeline.ts';
+import type { ViewDefinition } from './view-definition.ts';
+
+/** What a subscriber learns about a change (the view itself is read through the store when needed). */
+export interface ViewChangeNotice {
+  readonly tenant: string;
+  readonly customerId: string;
+  readonly version: number;
+  readonly deleted: boolean;
+  readonly reasons: readonly ChangeReason[];
+  readonly appliedAtMs: number;
+  readonly sourceTsMs: number | null;
+}
+
+export const changeChannel = (def: ViewDefinition, tenant: string) => `unics:view:${def.name}:${tenant}:changes`;
+
+export const noticeOf = (c: ViewChange): ViewChangeNotice => ({
+  tenant: c.tenant,
+  customerId: c.customerId,
+  version: c.version,
+  deleted: c.doc === null,
+  reasons: c.reasons,
+  appliedAtMs: c.appliedAtMs,
+  sourceTsMs: c.sourceTsMs,
+});
+
+export function createRedisChangePublisher(redis: Redis, def: ViewDefinition): ViewChangeSink {
+  return {
+    name: 'redis-pubsub',
+    async publish(changes) {
+      const pipeline = redis.pipeline();
+      for (const c of changes) pipeline.publish(changeChannel(def, c.tenant), JSON.stringify(noticeOf(c)));
+      const results = (await pipeline.exec()) ?? [];
+      for (const [err] of results) if (err) throw err;
+    },
+  };
+}
+
+function isNotice(v: unknown): v is ViewChangeNotice {
+  if (typeof v !== 'object' || v === null) return false;
+  const n = v as Partial<ViewChangeNotice>;
+  return typeof n.tenant === 'string' && typeof n.customerId === 'string' && typeof n.version === 'number' && Array.isArray(n.reasons);
+}
+
+/**
+ * Listens to every tenant's changes of one view on a dedicated Redis connection (a subscribed connection can do
+ * nothing else). Returns a function that unsubscribes. Malformed messages are counted and dropped.
+ */
+export async function subscribeViewChanges(
+  subscriber: Redis,
+  def: ViewDefinition,
+  onNotice: (notice: ViewChangeNotice) => void,
+  onMalformed: (raw: string) => void = () => {},
+): Promise<() => Promise<void>> {
+  const pattern = `unics:view:${def.name}:*:changes`;
+  const listener = (_pattern: string, _channel: string, message: string) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message);
+    } catch {
+      onMalformed(message);
+      return;
+    }
+    if (isNotice(parsed)) onNotice(parsed);
+    else onMalformed(message);
+  };
+  subscriber.on('pmessage', listener);
+  await subscriber.psubscribe(pattern);
+  return async () => {
+    subscriber.off('pmessage', listener);
+    await subscriber.punsubscribe(pattern);
+  };
+}
+
+export const CUSTOMER360_TOPIC = 'unics.customer360';
+
+/** Creates the compacted topic when missing (partitions by customer key). */
+export async function ensureViewTopic(admin: Admin, topic: string = CUSTOMER360_TOPIC, partitions = 4): Promise<void> {
+  const existing = await admin.listTopics();
+  if (existing.includes(topic)) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: partitions, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+  });
+}
+
+/** The data teams' topic: the whole view as the value, so a compacted topic holds every customer's latest view. */
+export function createKafkaViewTopicSink(producer: Producer, topic: string = CUSTOMER360_TOPIC): ViewChangeSink {
+  return {
+    name: `kafka:${topic}`,
+    async publish(changes) {
+      await producer.send({
+        topic,
+        messages: changes.map((c) => ({
+          key: c.customerId,
+          // The view text is embedded as it is: no second parse and serialization per change.
+          value: c.doc === null ? null : `{"tenant":${JSON.stringify(c.tenant)},"customerId":${JSON.stringify(c.customerId)},"version":${c.version},"view":${c.doc}}`,
+          headers: { 'unics-tenant': c.tenant, 'unics-version': String(c.version) },
+        })),
+      });
+    },
+  };
+}
+
+/** Hands changes to a function in process (the embedded demo's changefeed, tests). */
+export function createCallbackSink(name: string, onChanges: (changes: readonly ViewChange[]) => void): ViewChangeSink {
+  return {
+    name,
+    async publish(changes) {
+      onChanges(changes);
+    },
+  };
+}
