@@ -47,7 +47,11 @@ export function resolvePollCaptureSettings(o: PollCaptureOptions): PollCaptureSe
     throw invalid(String(name), 'name', 'letters, digits, ".", "_" or "-" (it becomes part of a Kafka topic name), like "crm"', name);
   }
   if ((o.producer === undefined) === (o.brokers === undefined)) {
-    throw invalid(name, 'producer/brokers', 'exactly one of `producer` (a producer you own) and `brokers` (the capture builds its own)', o.producer === undefined ? 'neither' : 'both');
+    const got = o.producer === undefined ? 'neither' : 'both';
+    throw commonErrors.errors.COMMON_ERR_CONFIG_INVALID(
+      `poll capture "${name}": give exactly one of \`producer\` (a producer you own) and \`brokers\` (the capture builds its own), but got ${got}`,
+      { details: { setting: 'producer/brokers', received: got } },
+    );
   }
   if (o.brokers !== undefined && (o.brokers.length === 0 || o.brokers.some((b) => typeof b !== 'string' || b === ''))) {
     throw invalid(name, 'brokers', 'a non-empty list of "host:port"', JSON.stringify(o.brokers));
