@@ -121,8 +121,8 @@ describe('views after a SIGKILL of the pipeline mid-stream', () => {
             changes += 1 + (del.rowCount ?? 0) + (items.rowCount ?? 0);
           } else {
             const c = contacts.get(`C${1 + Math.floor(random() * CUSTOMERS)}`)!;
-            const moved = { ...c, customerNo: `K${1 + Math.floor(random() * (CUSTOMERS + 20))}`, updatedAt: new Date().toISOString() };
-            contacts.set(moved.id, moved);
+            const moved: Row = { ...c, customerNo: `K${1 + Math.floor(random() * (CUSTOMERS + 20))}`, updatedAt: new Date().toISOString() };
+            contacts.set(String(moved.id), moved);
             await src.contactChange('u', moved, crmLsn++);
             changes++;
           }
@@ -142,7 +142,7 @@ describe('views after a SIGKILL of the pipeline mid-stream', () => {
     }
     expect(killedAt).toBeGreaterThan(0);
 
-    const contactOf = (customerNo: string) => [...contacts.values()].filter((c) => c.customerNo === customerNo).map((c) => c.id);
+    const contactOf = (customerNo: string) => [...contacts.values()].filter((c) => c.customerNo === customerNo).map((c) => String(c.id));
     await waitFor(async () => {
       const [doc] = await store.read(src.tenant, contactOf('K1'));
       return doc && parseViewDoc(doc).parts.orders?.some((o) => o.id === 'END') ? true : undefined;
