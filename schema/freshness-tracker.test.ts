@@ -41,6 +41,36 @@ describe('createFreshnessTracker', () => {
     expect(await tracker.report()).toEqual([{ source: 'wms', mode: 'UNAVAILABLE', asOf: null, lagMs: null }]);
   });
 
+  it('reports VIEW with the view part\'s asOf and lag (rounded up), the stalest of several, and lets a failure win', async () => {
+    const clock = createFakeClock(Date.parse('2026-11-01T12:00:00.000Z'));
+    const tracker = createFreshnessTracker(clock);
+    tracker.recordView('crm', { asOfMs: Date.parse('2026-11-01T11:59:59.900Z'), lagMs: 99.2 });
+    tracker.recordView('shop', { asOfMs: Date.parse('2026-11-01T11:59:59.950Z'), lagMs: 50 });
+    tracker.recordView('shop', { asOfMs: Date.parse('2026-11-01T11:59:59.800Z'), lagMs: 200 });
+    tracker.recordView('shop', { asOfMs: Date.parse('2026-11-01T11:59:59.990Z'), lagMs: 10 });
+    // Read both ways: the answer holds view data, so the entry says VIEW (it never claims more freshness than all parts have).
+    await tracker.track('shop', Promise.resolve([]));
+    tracker.recordView('helpdesk', { asOfMs: 0, lagMs: 1 });
+    await tracker.track('helpdesk', Promise.reject(new Error('down'))).catch(() => {});
+    expect(await tracker.report()).toEqual([
+      { source: 'crm', mode: 'VIEW', asOf: '2026-11-01T11:59:59.900Z', lagMs: 100 },
+      { source: 'helpdesk', mode: 'UNAVAILABLE', asOf: null, lagMs: null },
+      { source: 'shop', mode: 'VIEW', asOf: '2026-11-01T11:59:59.800Z', lagMs: 200 },
+    ]);
+  });
+
+  it('waits for a held view read and the live read it decides on', async () => {
+    // Settling is one microtask here, so only hold() keeps the report from answering before the view read does.
+    const tracker = createFreshnessTracker(createFakeClock(0), () => Promise.resolve());
+    let answer: (view: null) => void = () => {};
+    const viewRead = new Promise<null>((resolve) => (answer = resolve));
+    void tracker.hold(viewRead).then(() => void tracker.track('helpdesk', afterHops(3)));
+    const report = tracker.report();
+    await afterHops(50);
+    answer(null);
+    expect((await report).map((r) => [r.source, r.mode])).toEqual([['helpdesk', 'LIVE']]);
+  });
+
   it('reports nothing for a customer whose subtree read nothing', async () => {
     expect(await createFreshnessTracker(createFakeClock(0)).report()).toEqual([]);
   });
