@@ -59,7 +59,8 @@ export function heartbeatMessage(capture: string, tsMs: number): KafkaMessage {
 /**
  * The op of a change after the initial load: "c" when the poller has not produced the record before and it was
  * created inside this poll's window (createdAt >= the window's start), else "u". A record created and changed
- * between two polls is seen once, as "c"; one the poller forgot (evicted, or a restart) and re-reads is "u".
+ * between two polls is seen once, as "c". Consumers should treat "c" and "u" alike (an upsert ordered by lsn): after
+ * a restart the poller has forgotten what it produced, so a re-read record can come again as "c" or "u".
  */
 export function changeOp(known: boolean, createdAtMs: number | undefined, windowStartMs: number | undefined): 'c' | 'u' {
   return !known && createdAtMs !== undefined && windowStartMs !== undefined && createdAtMs >= windowStartMs ? 'c' : 'u';

@@ -198,8 +198,8 @@ export function createPollCapture(options: PollCaptureOptions): PollCapture {
       produced += batch.length;
       at = page.next;
       // During the initial load the position is saved only at its end: an interrupted load starts over (as
-      // Debezium's snapshot does), so its "r" events and its "last" marker stay whole.
-      if (!snapshot) await savePosition(at);
+      // Debezium's snapshot does), so its "r" events and its "last" marker stay whole. A quiet poll writes nothing.
+      if (!snapshot && at !== position) await savePosition(at);
       if (!page.hasMore) break;
       if (!snapshot && pages >= settings.maxPagesPerPoll) {
         complete = false;
