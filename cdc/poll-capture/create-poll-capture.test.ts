@@ -2,6 +2,7 @@
 // position store: the initial load as "r", updates as "u" with before/after, heartbeats, restarts from the stored
 // position, and failures that leave the position where it was.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFakeClock } from '../../common/clock.ts';
 import type { UnicsError } from '../../common/errors.ts';
 import { createLogger } from '../../common/logger.ts';
 import { generateDemoData } from '../../examples/legacy/demo-data.ts';
@@ -203,6 +204,36 @@ describe('createPollCapture over the CRM simulator', () => {
     const { c } = capture(producer, store);
     await c.stop();
     expect((await rejection(c.pollOnce())).code).toBe('COMMON_ERR_CLOSED');
+  });
+});
+
+describe('the simulators\' stamps', () => {
+  it('grow for every version of a record even when the clock stands still, so lsn grows without the tie-breaker', async () => {
+    const frozen = createFakeClock(Date.parse('2026-11-23T10:00:00.000Z'));
+    const sim = createCrmSimulator({ data: generateDemoData({ customers: 3, seed: 1 }), clock: frozen });
+    const base = await sim.listen();
+    const src = createCrmChangeSource({ baseUrl: `${base}/api/v1`, auth: { type: 'oauth2-client-credentials', tokenUrl: `${base}/oauth/token`, clientId: 'unics-demo', clientSecret: 'demo-secret', refreshSkewMs: 0 } });
+    try {
+      const producer = createFakeProducer();
+      const c = createPollCapture({ name: 'crm', source: src, producer, positionStore: createMemoryPositionStore(), log, clock: frozen });
+      await c.pollOnce();
+      const bearer = `Bearer ${((await (await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&client_id=unics-demo&client_secret=demo-secret' })).json()) as { access_token: string }).access_token}`;
+      const lsns: bigint[] = [];
+      for (const tier of ['gold', 'silver', 'platinum']) {
+        await fetch(`${base}/api/v1/contacts/C000002`, { method: 'PATCH', headers: { authorization: bearer, 'content-type': 'application/json' }, body: JSON.stringify({ tier }) });
+        producer.sent.length = 0;
+        expect((await c.pollOnce()).produced).toBe(1);
+        const event = decodeAll(producer, CONTACTS)[0] as ChangeEvent;
+        expect(event.after?.tier).toBe(tier);
+        lsns.push(event.position!.lsn);
+      }
+      // Stamped 1 ms apart by the CRM itself (max(now, last + 1)), so lsn = stamp × 1000 and still grows.
+      expect(lsns[1]! - lsns[0]!).toBe(1000n);
+      expect(lsns[2]! - lsns[1]!).toBe(1000n);
+    } finally {
+      await src.close();
+      await sim.close();
+    }
   });
 });
 
