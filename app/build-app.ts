@@ -1,6 +1,7 @@
 // buildApp(): wires the process together without listening (STYLE.md 7), so tests build it without a port.
 // In start order (closed in reverse by the lifecycle): the embedded demo's simulators (demo.embedded), the Redis
-// cache store (services.redisUrl), tracing, the connectors, then the schema module and the gateway.
+// cache store (services.redisUrl), tracing, the connectors, the materialized views (config.views), then the schema
+// module and the gateway.
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -14,6 +15,7 @@ import { authSettings, DEV_SECRET_WARNING, type AuthSettings } from './auth-sett
 import type { Config } from './config.ts';
 import { createConnectorReadiness } from './connector-readiness.ts';
 import type { EmbeddedDemo } from './embedded-demo.ts';
+import { startViews, type StartedViews } from './start-views.ts';
 
 export interface App {
   readonly config: Config;
@@ -24,6 +26,8 @@ export interface App {
   readonly metrics: Registry;
   readonly auth: AuthSettings;
   readonly changeFeed: MemoryChangeFeed;
+  /** The materialized views and their pipeline, when views are enabled (config.views). */
+  readonly views: StartedViews | undefined;
   /** The in-process simulators, when demo.embedded. */
   readonly demo: EmbeddedDemo | undefined;
   /** Listens on config.server (port 0: a free port) and returns the base URL. */
@@ -84,7 +88,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     if (tracing) traceConnectorCalls(events, tracing.tracer, { connectorKind: (name) => loaded.connectors.get(name)?.kind });
 
     const changeFeed = createMemoryChangeFeed();
-    const schema = createSchemaModule({ connectors: loaded.connectors, sources: sourceMapOf(config), changeFeed, clock, log: log.child({ module: 'schema' }) });
+    const views = await startViews(config, { log, clock, metrics, changeFeed, lifecycle });
+    const schema = createSchemaModule({
+      connectors: loaded.connectors,
+      sources: sourceMapOf(config),
+      changeFeed,
+      clock,
+      log: log.child({ module: 'schema' }),
+      ...(views ? { views: views.views, freshnessBudgetMs: config.views.freshnessBudget } : {}),
+    });
 
     const auth = authSettings(config.auth);
     if (auth.developmentSecret) log.warn(DEV_SECRET_WARNING);
@@ -125,6 +137,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       metrics,
       auth,
       changeFeed,
+      views,
       demo,
       async listen() {
         const address = await gateway.fastify.listen({ port: config.server.port, host: config.server.host });

@@ -18,6 +18,15 @@ describe('loadConfig', () => {
       services: {},
       connectors: [],
       auth: { tenants: ['demo'] },
+      views: {
+        tenant: 'demo',
+        freshnessBudget: 300,
+        consume: true,
+        groupId: 'unics-views-customer360',
+        topics: ['unics.crm.contacts', '/^unics\\.shop\\./', 'unics.helpdesk.tickets'],
+        heartbeats: { '__debezium-heartbeat.unics': 'shop', '__debezium-heartbeat.crm': 'crm', '__debezium-heartbeat.helpdesk': 'helpdesk' },
+        changefeedTopic: 'unics.customer360',
+      },
       gateway: {
         explain: true,
         introspection: true,

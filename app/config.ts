@@ -99,6 +99,27 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Materialized customer views (materialized-views/): kept fresh from Kafka, read before the connectors. */
+    views: z
+      .object({
+        /** Default: on when services.kafkaBrokers and services.redisUrl are both set. */
+        enabled: z.boolean().optional(),
+        /** The tenant whose views the change streams feed. */
+        tenant: z.string().min(1).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('demo'),
+        /** A source part of a view older than this is not used; the field is read live. 0: always live. */
+        freshnessBudget: durationField('views.freshnessBudget', { minMs: 0 }).prefault('300ms'),
+        /** Run the pipeline's consumer in this process (one consumer group across instances). */
+        consume: z.boolean().default(true),
+        groupId: z.string().min(1).default('unics-views-customer360'),
+        /** Change topics; "/…/" is a regular expression (matched when the pipeline starts). */
+        topics: z.array(z.string().min(1)).min(1).default(['unics.crm.contacts', '/^unics\\.shop\\./', 'unics.helpdesk.tickets']),
+        /** Heartbeat topic → source name: heartbeats move the source's freshness watermark when nothing changes. */
+        heartbeats: z.record(z.string().min(1), z.string().min(1)).default({ '__debezium-heartbeat.unics': 'shop', '__debezium-heartbeat.crm': 'crm', '__debezium-heartbeat.helpdesk': 'helpdesk' }),
+        /** The compacted topic for data teams (key = customer id, value = the view); false: none. */
+        changefeedTopic: z.union([z.string().min(1), z.literal(false)]).default('unics.customer360'),
+      })
+      .strict()
+      .prefault({}),
     /** The embedded demo: the legacy simulators in process and the demo connectors pointed at them. */
     demo: z
       .object({
