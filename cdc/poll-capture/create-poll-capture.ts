@@ -129,7 +129,7 @@ export function createPollCapture(options: PollCaptureOptions): PollCapture {
     try {
       await store.save(next);
     } catch (err) {
-      throw unavailable('could not save its position; the changes already sent will be produced again', err);
+      throw unavailable('could not save its position; it stays where it was', err);
     }
     position = next;
   }
