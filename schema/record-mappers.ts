@@ -229,3 +229,15 @@ export function newestFirst<T>(records: readonly T[], timeOf: (record: T) => str
   };
   return records.map((r, i) => ({ r, i, t: at(r) })).sort((a, b) => b.t - a.t || a.i - b.i).map((x) => x.r);
 }
+
+/** A customer's orders (the shop's answer or the view's list): filtered by status, newest first by createdAt, at most `first`. */
+export function selectOrders(raw: unknown, source: string, what: string, args: { readonly first: number; readonly status?: OrderStatus | null }): Order[] {
+  const orders = listOf(raw, source, what).map((o) => mapOrder(o, source));
+  return newestFirst(args.status ? orders.filter((o) => o.status === args.status) : orders, (o) => o.createdAt).slice(0, args.first);
+}
+
+/** A customer's tickets (the helpdesk's answer or the view's list): filtered by status, newest first by createdAt. */
+export function selectTickets(raw: unknown, source: string, what: string, args: { readonly status?: TicketStatus | null }): Ticket[] {
+  const tickets = listOf(raw, source, what).map((t) => mapTicket(t, source));
+  return newestFirst(args.status ? tickets.filter((t) => t.status === args.status) : tickets, (t) => t.createdAt);
+}

@@ -1,13 +1,15 @@
 // The per-request context resolvers use (STYLE.md 11): DataLoaders created lazily, one per (connector, entity), so
 // every load of one entity in one tick becomes one connector.load with the distinct keys. Every call carries the
 // principal's tenant (the connectors' shared caches are keyed by it) and the request's signal; with explain on, the
-// connector layer's observations are recorded for the report.
+// connector layer's observations are recorded for the report. With materialized views, one more DataLoader reads
+// them: every customer resolved in one tick costs one CustomerViews.read of the principal's tenant.
+import DataLoader from 'dataloader';
 import type { Clock } from '../common/clock.ts';
 import type { Connector } from '../connectors/connector.ts';
 import { createEntityLoader, type EntityLoader } from '../connectors/entity-loader.ts';
 import { schemaErr } from './error-catalogue.ts';
 import { createExplainRecorder, type ExplainRecorder } from './explain-recorder.ts';
-import type { CommandRef, Principal, RequestOptions, SourceRef } from './schema-module.ts';
+import type { CommandRef, CustomerView, CustomerViews, Principal, RequestOptions, SourceRef } from './schema-module.ts';
 
 const CONTEXT = Symbol.for('unics.schema.context');
 
@@ -23,11 +25,18 @@ export interface RequestContext {
   prime(ref: SourceRef, key: string, value: unknown): void;
   /** Runs a command once; resilience retries only commands the connector declares idempotent. */
   call(ref: CommandRef, input: Readonly<Record<string, unknown>>): Promise<unknown>;
+  /** Whether materialized views are configured (otherwise view() always answers null). */
+  readonly hasViews: boolean;
+  /** The customer's materialized view; null when it has none or the store could not be read (never rejects). */
+  view(customerId: string): Promise<CustomerView | null>;
 }
 
 export interface RequestContextDeps {
   readonly connectors: ReadonlyMap<string, Connector>;
   readonly clock: Clock;
+  readonly views?: CustomerViews;
+  /** Told when a read of the view store rejects (not when the request itself was aborted); the resolvers read live. */
+  readonly onViewStoreFailure?: (err: unknown) => void;
 }
 
 export function isRequestContext(value: unknown): value is RequestContext {
@@ -74,15 +83,51 @@ export function createRequestContext(deps: RequestContextDeps, principal: Princi
     }
     return loader;
   };
+  const views = deps.views === undefined ? undefined : createViewLoader(deps.views, deps, principal.tenant, options.signal, explain);
   return {
     [CONTEXT]: true,
     principal,
     signal: options.signal,
     explain,
-    load: async (ref, key) => loaderFor(ref).load(key),
+    load: async (ref, key) => {
+      explain?.recordLive(ref.connector, ref.entity);
+      return loaderFor(ref).load(key);
+    },
     prime(ref, key, value) {
       if (deps.connectors.get(ref.connector)?.entities.has(ref.entity)) loaderFor(ref).prime(key, value);
     },
-    call: async (ref, input) => connectorFor(deps.connectors, ref).call(ref.command, input, callCtx),
+    call: async (ref, input) => {
+      explain?.recordLive(ref.connector, ref.command);
+      return connectorFor(deps.connectors, ref).call(ref.command, input, callCtx);
+    },
+    hasViews: views !== undefined,
+    view: async (customerId) => (views === undefined ? null : views.load(customerId)),
   };
+}
+
+/**
+ * One store read per tick for all the customers asked in it. Views are matched to ids by their customerId, never by
+ * position (STYLE.md 2); an id the answer lacks has no view. A store failure answers null for every id of the read,
+ * so the resolvers read those customers live and the client sees no error.
+ */
+function createViewLoader(store: CustomerViews, deps: RequestContextDeps, tenant: string, signal: AbortSignal, explain: ExplainRecorder | undefined) {
+  return new DataLoader<string, CustomerView | null>(
+    async (ids) => {
+      const startedMs = deps.clock.monotonicMs();
+      const byId = new Map<string, CustomerView>();
+      try {
+        const answer = await store.read(tenant, ids, signal);
+        if (!Array.isArray(answer)) throw new TypeError(`CustomerViews.read should answer an array, but answered ${typeof answer}`);
+        for (const view of answer) {
+          if (view !== null && typeof view === 'object' && typeof view.customerId === 'string') byId.set(view.customerId, view);
+        }
+        explain?.recordViewStore(ids.length, ids.filter((id) => byId.has(id)).length, deps.clock.monotonicMs() - startedMs, 'success');
+      } catch (err) {
+        explain?.recordViewStore(ids.length, 0, deps.clock.monotonicMs() - startedMs, 'failure');
+        if (!signal.aborted) deps.onViewStoreFailure?.(err);
+      }
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    { name: 'views' },
+  );
 }
