@@ -15,6 +15,7 @@ import { authSettings, DEV_SECRET_WARNING, type AuthSettings } from './auth-sett
 import type { Config } from './config.ts';
 import { createConnectorReadiness } from './connector-readiness.ts';
 import type { EmbeddedDemo } from './embedded-demo.ts';
+import { startCaptures } from './start-captures.ts';
 import { startViews, type StartedViews } from './start-views.ts';
 
 export interface App {
@@ -87,6 +88,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     lifecycle.add('connectors', () => loaded.close());
     if (tracing) traceConnectorCalls(events, tracing.tracer, { connectorKind: (name) => loaded.connectors.get(name)?.kind });
 
+    await startCaptures(config, { log, clock, lifecycle });
     const changeFeed = createMemoryChangeFeed();
     const views = await startViews(config, { log, clock, metrics, changeFeed, lifecycle });
     const schema = createSchemaModule({

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         heartbeats: { '__debezium-heartbeat.unics': 'shop', '__debezium-heartbeat.crm': 'crm', '__debezium-heartbeat.helpdesk': 'helpdesk' },
         changefeedTopic: 'unics.customer360',
       },
+      capture: [],
       gateway: {
         explain: true,
         introspection: true,

@@ -120,6 +120,27 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Poll-based change capture for systems without a database log: each entry polls one system's change API and
+     * produces Debezium-format envelopes to Kafka (cdc/poll-capture). Endpoint and auth come from the named connector.
+     */
+    capture: z
+      .array(
+        z
+          .object({
+            /** Capture name: the heartbeat topic is __debezium-heartbeat.<name>, the position key unics:capture:<name>:position. */
+            name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+            kind: z.enum(['crm', 'helpdesk']),
+            /** The connector whose endpoint and auth the capture uses. */
+            connector: z.string().min(1),
+            /** Time between polls; freshness of this source's views is about interval + one poll. */
+            interval: durationField('capture[].interval', { minMs: 10 }).prefault('100ms'),
+            /** Default unics.<kind's system>.<table> (unics.crm.contacts, unics.helpdesk.tickets). */
+            topic: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     /** The embedded demo: the legacy simulators in process and the demo connectors pointed at them. */
     demo: z
       .object({
