@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `unics` command (npx unics ...). Subcommands join as their modules land (token, new connector, views rebuild).
+// The `unics` command (npx unics ...): token, new connector, views rebuild, version.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,10 @@ Commands:
   token [--role agent] [--tenant demo] [--subject dev-user] [--expires 8h]
              print a signed JWT for the configured development secret (UNICS_JWT_SECRET, auth.hs256Secret in
              UNICS_CONFIG, or the demo default); --role may be repeated (agent, supervisor, refunds)
+  views rebuild [--tenant demo] [--clear]
+             rebuild the customer views from a PostgreSQL snapshot of the shop and a full read of the captured
+             systems (config.capture), while the gateway and the pipeline keep running; --clear drops the
+             tenant's views first (reads go live until each view is back). Needs REDIS_URL and DATABASE_URL.
   version    print the UniCS version
   help       show this help
 
@@ -60,6 +64,20 @@ switch (command) {
       process.stdout.write(`${token}\n`);
     } catch (err) {
       process.stderr.write(`${(err as Error).message.startsWith('unics') ? '' : 'unics token: '}${(err as Error).message}\n`);
+      process.exitCode = 2;
+    }
+    break;
+  }
+  case 'views': {
+    try {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { tenant: { type: 'string' }, clear: { type: 'boolean', default: false } } });
+      if (positionals[0] !== 'rebuild') throw new Error(`unics views: expected "rebuild", but got ${JSON.stringify(positionals[0] ?? '')}`);
+      const { runViewsRebuild } = await import('./views-rebuild.ts');
+      const report = await runViewsRebuild(loadConfig(process.env), { progress: process.stderr, clear: values.clear, ...(values.tenant ? { tenant: values.tenant } : {}) });
+      for (const r of report.rejected.slice(0, 10)) process.stderr.write(`unics views rebuild: rejected a row of ${r.table}: ${r.reason}\n`);
+      if (report.rejected.length > 0) process.exitCode = 1;
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message.startsWith('unics') ? '' : 'unics views rebuild: '}${(err as Error).message}\n`);
       process.exitCode = 2;
     }
     break;

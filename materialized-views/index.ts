@@ -21,3 +21,5 @@ export {
   type ViewChangeNotice,
 } from './view-changefeed.ts';
 export { registerViewMetrics, LAG_BUCKETS_SECONDS } from './view-metrics.ts';
+export { rebuildViews, type RebuildOptions, type RebuildProgress, type RebuildReport, type SnapshotSource } from './rebuild-views.ts';
+export { changeSourceSnapshot, openPgSnapshot, parsePgLsn, type PgSnapshot } from './snapshot-sources.ts';

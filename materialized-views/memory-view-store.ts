@@ -33,6 +33,9 @@ interface TenantState {
 
 const newer = (stored: string | undefined, pos: string) => pos === '' || stored === undefined || stored < pos;
 
+/** A newer version with the same content moves the position only (no recomposition, no changefeed). */
+const same = (stored: string | undefined, op: RowOp) => op.keep.length === 0 && (op.record === null ? stored === undefined : stored === op.record);
+
 function merged(stored: string | undefined, record: string, keep: readonly string[]): string {
   if (keep.length === 0 || stored === undefined) return record;
   const old = JSON.parse(stored) as Record<string, unknown>;
@@ -100,6 +103,10 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
           st.roots.set(op.id, root);
         }
         if (!newer(root.pos, op.pos)) continue;
+        if (same(root.rec, op)) {
+          root.pos = op.pos;
+          continue;
+        }
         const links = op.record === null ? {} : op.links;
         root.rec = op.record === null ? undefined : merged(root.rec, op.record, op.keep);
         root.pos = op.pos;
@@ -119,6 +126,10 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
         if (spec === undefined) throw new TypeError(`view ${definition.name}: no part ${op.part}`);
         const row = partRow(`${op.part}:${op.id}`);
         if (!newer(row.pos, op.pos)) continue;
+        if (same(row.rec, op)) {
+          row.pos = op.pos;
+          continue;
+        }
         const oldLv = row.lv;
         const newLv = op.record === null || op.link === null || op.link === '' ? undefined : op.link;
         row.rec = op.record === null ? undefined : merged(row.rec, op.record, op.keep);
@@ -136,6 +147,10 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
         const row = partRow(`${op.part}:${op.parentId}`);
         const posKey = `${op.child}:${op.id}`;
         if (!newer(row.childPos.get(posKey), op.pos)) continue;
+        if ((op.fromParentId === null || op.fromParentId === op.parentId) && same(row.children.get(op.child)?.get(op.id), op)) {
+          row.childPos.set(posKey, op.pos);
+          continue;
+        }
         if (op.fromParentId !== null && op.fromParentId !== op.parentId) {
           const from = partRow(`${op.part}:${op.fromParentId}`);
           from.children.get(op.child)?.delete(op.id);

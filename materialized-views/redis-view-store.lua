@@ -52,6 +52,14 @@ local function newer(stored, pos)
   return pos == '' or not stored or stored < pos
 end
 
+-- A newer version with the same content (a later snapshot, a re-captured record) moves the position only: the view
+-- is not recomposed and the changefeed stays quiet.
+local function same(storedRec, deleted, record, keep)
+  if keep ~= '' then return false end
+  if deleted == '1' then return not storedRec end
+  return storedRec == record
+end
+
 -- A record with some fields kept from the stored one (Debezium could not read their TOASTed columns).
 local function merged(stored, record, keep)
   if keep == '' or not stored then return record end
@@ -72,7 +80,9 @@ for i = 0, n - 1 do
   if target == 'r' then
     local key = P .. 'r:' .. id
     local stored = redis.call('HMGET', key, 'pos', 'rec')
-    if newer(stored[1], pos) then
+    if newer(stored[1], pos) and same(stored[2], deleted, record, keep) then
+      redis.call('HSET', key, 'pos', pos)
+    elseif newer(stored[1], pos) then
       local links = {}
       if deleted == '1' then
         redis.call('HDEL', key, 'rec')
@@ -109,7 +119,9 @@ for i = 0, n - 1 do
     local part = partSpec[a1]
     local key = P .. 'p:' .. a1 .. ':' .. id
     local stored = redis.call('HMGET', key, 'pos', 'rec', 'lv')
-    if newer(stored[1], pos) then
+    if newer(stored[1], pos) and same(stored[2], deleted, record, keep) then
+      redis.call('HSET', key, 'pos', pos)
+    elseif newer(stored[1], pos) then
       local oldLv = stored[3]
       local newLv = nil
       if deleted == '1' then
@@ -137,7 +149,9 @@ for i = 0, n - 1 do
     local key = P .. 'p:' .. a1 .. ':' .. a3
     local recField, posField = 'c:' .. a2 .. ':' .. id, 'cv:' .. a2 .. ':' .. id
     local stored = redis.call('HMGET', key, posField, recField, 'lv')
-    if newer(stored[1], pos) then
+    if newer(stored[1], pos) and (a4 == '' or a4 == a3) and same(stored[2], deleted, record, keep) then
+      redis.call('HSET', key, posField, pos)
+    elseif newer(stored[1], pos) then
       if a4 ~= '' and a4 ~= a3 then
         local fromKey = P .. 'p:' .. a1 .. ':' .. a4
         redis.call('HDEL', fromKey, recField, posField)
