@@ -4,7 +4,7 @@
 // go in as snapshot reads at the snapshot's position, so a change streamed meanwhile is never overwritten by older
 // snapshot data. With --clear the tenant's views are dropped first (reads fall back to live until each is back).
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { commonErrors, systemClock, type Clock } from '../common/index.ts';
 import { createCrmChangeSource, createHelpdeskChangeSource, type ChangeSource } from '../cdc/index.ts';
@@ -62,7 +62,7 @@ export async function runViewsRebuild(config: Config, opts: RebuildCommandOption
   const pool = databaseUrl !== undefined && fromPg.length > 0 ? new pg.Pool({ connectionString: databaseUrl, max: 2 }) : undefined;
   const changeSources: ChangeSource[] = [];
   let snapshot: PgSnapshot | undefined;
-  let kafka: { producer: import('kafkajs').Producer } | undefined;
+  let kafka: { producer: Producer } | undefined;
   try {
     const sources: SnapshotSource[] = [];
     if (pool !== undefined) {
