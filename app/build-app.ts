@@ -10,6 +10,7 @@ import { builtinConnectorKinds, createConnectorEmitter, createConnectorRegistry,
 import { traceConnectorCalls } from '../connectors/connector-tracing.ts';
 import { createGateway, createTokenVerifier, type Gateway } from '../gateway/index.ts';
 import { createApolloTracingPlugin, type Tracing } from '../gateway/tracing/index.ts';
+import type { ViewDefinition } from '../materialized-views/index.ts';
 import { createMemoryChangeFeed, createSchemaModule, defaultSourceMap, type MemoryChangeFeed, type SourceMap } from '../schema/index.ts';
 import { authSettings, DEV_SECRET_WARNING, type AuthSettings } from './auth-settings.ts';
 import type { Config } from './config.ts';
@@ -44,6 +45,8 @@ export interface AppDeps {
   readonly tracing?: Tracing;
   /** Progress lines while the embedded demo starts (seeding the shop takes a few seconds). */
   readonly progress?: (message: string) => void;
+  /** The materialized view's definition; default customer360 (tests point it at tables of their own). */
+  readonly viewDefinition?: ViewDefinition;
 }
 
 function sourceMapOf(config: Config): SourceMap {
@@ -90,14 +93,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
 
     await startCaptures(config, { log, clock, lifecycle });
     const changeFeed = createMemoryChangeFeed();
-    const views = await startViews(config, { log, clock, metrics, changeFeed, lifecycle });
+    const views = await startViews(config, { log, clock, metrics, changeFeed, lifecycle, ...(deps.viewDefinition ? { definition: deps.viewDefinition } : {}) });
     const schema = createSchemaModule({
       connectors: loaded.connectors,
       sources: sourceMapOf(config),
       changeFeed,
       clock,
       log: log.child({ module: 'schema' }),
-      ...(views ? { views: views.views, freshnessBudgetMs: config.views.freshnessBudget } : {}),
+      ...(views ? { views: views.views, freshnessBudgetMs: Math.round(config.views.freshnessBudget) } : {}),
     });
 
     const auth = authSettings(config.auth);

@@ -16,6 +16,7 @@ import {
   registerViewMetrics,
   subscribeViewChanges,
   type ViewChangeSink,
+  type ViewDefinition,
   type ViewPipeline,
 } from '../materialized-views/index.ts';
 import type { ChangeFeed, CustomerViews } from '../schema/schema-module.ts';
@@ -38,7 +39,7 @@ export function viewsEnabled(config: Config): boolean {
 
 export async function startViews(
   config: Config,
-  deps: { log: Logger; clock: Clock; metrics: Registry; changeFeed: ChangeFeed; lifecycle: Lifecycle },
+  deps: { log: Logger; clock: Clock; metrics: Registry; changeFeed: ChangeFeed; lifecycle: Lifecycle; definition?: ViewDefinition },
 ): Promise<StartedViews | undefined> {
   if (!viewsEnabled(config)) return undefined;
   const { redisUrl, kafkaBrokers } = config.services;
@@ -50,12 +51,20 @@ export async function startViews(
   const { log, clock, metrics, changeFeed, lifecycle } = deps;
   const vlog = log.child({ module: 'views' });
   const cfg = config.views;
+  const definition = deps.definition ?? customer360;
 
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   lifecycle.add('views redis', async () => {
     await redis.quit().catch(() => redis.disconnect());
   });
-  const store = createRedisViewStore({ redis, definition: customer360 });
+  const store = createRedisViewStore({ redis, definition });
+  // Reads get their own connection with a short command timeout: a hanging Redis must not hold a request until its
+  // deadline when the live path could answer (the pipeline's writes may take longer and keep theirs).
+  const reader = new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+  lifecycle.add('views reader redis', async () => {
+    await reader.quit().catch(() => reader.disconnect());
+  });
+  const readStore = createRedisViewStore({ redis: reader, definition });
 
   // A subscribed Redis connection can do nothing else: its own connection.
   const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -65,7 +74,7 @@ export async function startViews(
   let malformed = 0;
   const unsubscribe = await subscribeViewChanges(
     subscriber,
-    customer360,
+    definition,
     (notice) => {
       for (const reason of notice.reasons) {
         changeFeed.publish({ tenant: notice.tenant, customerId: notice.customerId, source: reason.source, at: new Date(notice.appliedAtMs).toISOString(), reason: reason.text });
@@ -79,7 +88,7 @@ export async function startViews(
 
   let pipeline: ViewPipeline | undefined;
   if (cfg.consume && kafkaBrokers !== undefined) {
-    const sinks: ViewChangeSink[] = [createRedisChangePublisher(redis, customer360)];
+    const sinks: ViewChangeSink[] = [createRedisChangePublisher(redis, definition)];
     if (cfg.changefeedTopic !== false) {
       const kafka = new Kafka({ clientId: 'unics-views-changefeed', brokers: [...kafkaBrokers], logLevel: logLevel.NOTHING });
       const admin = kafka.admin();
@@ -95,7 +104,7 @@ export async function startViews(
       sinks.push(createKafkaViewTopicSink(producer, cfg.changefeedTopic));
     }
     pipeline = createViewPipeline({
-      definition: customer360,
+      definition,
       store,
       tenant: cfg.tenant,
       brokers: kafkaBrokers,
@@ -116,5 +125,5 @@ export async function startViews(
       await started.stop();
     });
   }
-  return { views: createCustomerViews(store, clock), pipeline };
+  return { views: createCustomerViews(readStore, clock), pipeline };
 }
