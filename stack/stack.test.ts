@@ -32,6 +32,15 @@ describe('stack settings', () => {
     expect(config['database.port']).toBe('5432');
   });
 
+  it('send Debezium heartbeats often enough for views to judge freshness inside the 300 ms budget', () => {
+    const config = debeziumConnectorConfig({ pgPort: 5432 });
+    expect(Number(config['heartbeat.interval.ms'])).toBeGreaterThan(0);
+    expect(Number(config['heartbeat.interval.ms'])).toBeLessThanOrEqual(250);
+    // Below 5 ms Debezium's queue poll spins most of the time (see the comment on poll.interval.ms).
+    expect(Number(config['poll.interval.ms'])).toBeGreaterThanOrEqual(5);
+    expect(Number(config['max.queue.size'])).toBeGreaterThan(Number(config['max.batch.size']));
+  });
+
   it('render Kafka properties with the KRaft roles and loopback listeners', () => {
     const text = renderProperties(kafkaServerProperties({ brokerPort: 9092, controllerPort: 9093, logDir: 'C:\\kafka' }));
     expect(text).toContain('process.roles=broker,controller\n');

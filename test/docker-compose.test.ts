@@ -63,7 +63,7 @@ describe('the checks notice drift', () => {
     ['Redis with an append-only file', (f) => replaceArg(f, 'redis', 'no', 'yes'), checkRedis, '--appendonly'],
     ['Redis with default snapshots', (f) => { svc(f, 'redis').command = ['redis-server', '--appendonly', 'no']; }, checkRedis, '--save'],
     ['Redis bound to loopback', (f) => { args(f, 'redis').push('--bind', '127.0.0.1'); }, checkRedis, '--bind'],
-    ['a 500 ms Debezium poll', (f) => { (f.connectorJson as Env)['poll.interval.ms'] = '500'; }, checkConnector, '"poll.interval.ms": "5"'],
+    ['a 500 ms Debezium poll', (f) => { (f.connectorJson as Env)['poll.interval.ms'] = '500'; }, checkConnector, '"poll.interval.ms": "10"'],
     ['a connector key lost', (f) => { delete (f.connectorJson as Env)['slot.name']; }, checkConnector, '"slot.name": "unics_debezium"'],
     ['a connector key added', (f) => { (f.connectorJson as Env)['snapshot.locking.mode'] = 'none'; }, checkConnector, 'snapshot.locking.mode'],
     ['another connector name', (f) => { env(f, 'connect-init').CONNECTOR_NAME = 'postgres'; }, checkConnector, 'CONNECTOR_NAME'],
