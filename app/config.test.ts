@@ -23,7 +23,7 @@ describe('loadConfig', () => {
         freshnessBudget: 300,
         consume: true,
         groupId: 'unics-views-customer360',
-        topics: ['unics.crm.contacts', '/^unics\\.shop\\./', 'unics.helpdesk.tickets'],
+        topics: ['unics.crm.contacts', 'unics.shop.orders', 'unics.shop.order_items', 'unics.shop.payments', 'unics.helpdesk.tickets'],
         heartbeats: { '__debezium-heartbeat.unics': 'shop', '__debezium-heartbeat.crm': 'crm', '__debezium-heartbeat.helpdesk': 'helpdesk' },
         changefeedTopic: 'unics.customer360',
       },

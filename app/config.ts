@@ -111,8 +111,9 @@ const configSchema = z
         /** Run the pipeline's consumer in this process (one consumer group across instances). */
         consume: z.boolean().default(true),
         groupId: z.string().min(1).default('unics-views-customer360'),
-        /** Change topics; "/…/" is a regular expression (matched when the pipeline starts). */
-        topics: z.array(z.string().min(1)).min(1).default(['unics.crm.contacts', '/^unics\\.shop\\./', 'unics.helpdesk.tickets']),
+        /** Change topics; named ones are created when missing. "/…/" is a regular expression, matched only against
+         * the topics that exist when the pipeline starts. */
+        topics: z.array(z.string().min(1)).min(1).default(['unics.crm.contacts', 'unics.shop.orders', 'unics.shop.order_items', 'unics.shop.payments', 'unics.helpdesk.tickets']),
         /** Heartbeat topic → source name: heartbeats move the source's freshness watermark when nothing changes. */
         heartbeats: z.record(z.string().min(1), z.string().min(1)).default({ '__debezium-heartbeat.unics': 'shop', '__debezium-heartbeat.crm': 'crm', '__debezium-heartbeat.helpdesk': 'helpdesk' }),
         /** The compacted topic for data teams (key = customer id, value = the view); false: none. */

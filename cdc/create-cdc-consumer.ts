@@ -40,6 +40,9 @@ export interface CdcConsumerOptions {
   readonly deadLetterTopic?: string;
   readonly log: Logger;
   readonly clientId?: string;
+  /** Named topics that do not exist yet are created with this many partitions before subscribing (a consumer
+   * cannot subscribe to a topic before it exists). Default 4; 0 leaves them alone. Patterns are never created. */
+  readonly createMissingTopicPartitions?: number;
   /** Start from the earliest offset when the group has none. Default true. */
   readonly fromBeginning?: boolean;
   /** Partitions processed at once (order is kept within each). Default 4. */
@@ -140,6 +143,19 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
   return {
     events,
     async start() {
+      const partitions = opts.createMissingTopicPartitions ?? 4;
+      const named = opts.topics.filter((t): t is string => typeof t === 'string');
+      if (partitions > 0 && named.length > 0) {
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const existing = new Set(await admin.listTopics());
+          const missing = named.filter((t) => !existing.has(t));
+          if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+        } finally {
+          await admin.disconnect();
+        }
+      }
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true });
