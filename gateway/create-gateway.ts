@@ -1,7 +1,8 @@
 // createGateway(): the HTTP surface around the unified schema, built but not listening (STYLE.md 7).
 // Fastify 5 carries the routes and the limits on the raw request (body size, variables size); Apollo Server 5 runs
-// GraphQL over HTTP at POST/GET /graphql with the query limits as validation rules and plugins; graphql-ws serves
-// subscriptions on the same path. Every /graphql request is authenticated before its body is read.
+// GraphQL over HTTP at POST/GET /graphql with the query limits as validation rules and plugins, and executes through
+// graphql-jit (jit-gateway.ts, docs/adr/0006); graphql-ws serves subscriptions on the same path. Every /graphql
+// request is authenticated before its body is read.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import {
@@ -17,12 +18,14 @@ import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../common/clock.ts';
 import { isUnicsError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
+import { buildExecutableSchema } from '../schema/executable-schema.ts';
 import type { Principal, SchemaModule } from '../schema/schema-module.ts';
 import { createCostLimitPlugin, createExplainPlugin, createMetricsPlugin, createSchemaCapturePlugin, EXPLAIN_HEADER } from './apollo-plugins.ts';
 import type { TokenVerifier } from './auth/token-verifier.ts';
 import { gwErr } from './error-catalogue.ts';
 import { createGraphQLErrorFormatter } from './format-graphql-error.ts';
 import { attachGraphQLWs, type UpgradeHandler } from './graphql-ws-server.ts';
+import { createJitGateway } from './jit-gateway.ts';
 import { registerHealthRoutes, type ReadinessReport } from './health-routes.ts';
 import { GRAPHQL_PATH, sendError, toGatewayError } from './send-http-error.ts';
 import { createBoundedApqCache } from './limits/bounded-apq-cache.ts';
@@ -45,6 +48,8 @@ export interface GatewayOptions {
   /** Schema introspection. Default true (the agent console and GraphQL tools need it). */
   readonly introspection?: boolean;
   readonly clock?: Clock;
+  /** How validated operations are executed: compiled by graphql-jit (default) or graphql-js's execute(). */
+  readonly executor?: 'jit' | 'graphql-js';
 }
 
 export interface Gateway {
@@ -100,9 +105,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   let schema: GraphQLSchema | undefined;
+  const executable = buildExecutableSchema(options.schema.typeDefs, options.schema.resolvers);
   const apollo = new ApolloServer<BaseContext>({
-    typeDefs: options.schema.typeDefs,
-    resolvers: options.schema.resolvers as never,
+    ...(options.executor === 'graphql-js' ? { schema: executable } : { gateway: createJitGateway(executable) }),
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
     // The token travels in the Authorization header, which a cross-site form or <img> cannot send without a CORS

@@ -33,7 +33,8 @@ export interface FakeSchemaModule extends SchemaModule {
   readonly signals: AbortSignal[];
 }
 
-const customer = (id: string) => ({ id, name: `Customer ${id}` });
+// "nameless" breaks the non-null Customer.name, so a test can see null propagate to the nearest nullable field.
+const customer = (id: string) => ({ id, name: id === 'nameless' ? null : `Customer ${id}` });
 
 export function createFakeSchemaModule(): FakeSchemaModule {
   const subscribers = new Set<{ tenant: string; id: string; push: (c: CustomerChange) => void }>();
