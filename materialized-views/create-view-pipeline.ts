@@ -83,6 +83,16 @@ export function createViewPipeline(opts: ViewPipelineOptions): ViewPipeline {
     return false;
   };
 
+  // Partitions are applied concurrently, but the store answers calls in the order it ran them (one connection), so
+  // chaining each batch's publication as soon as its apply returns publishes views in version order: the compacted
+  // topic then keeps each customer's latest view. (Across instances, order by `version`.)
+  let publishChain: Promise<void> = Promise.resolve();
+  const publishInOrder = (changes: ViewChange[]): Promise<void> => {
+    const next = publishChain.then(() => publish(changes));
+    publishChain = next.catch(() => {});
+    return next;
+  };
+
   async function publish(changes: ViewChange[]): Promise<void> {
     await Promise.all(
       sinks.map(async (sink) => {
@@ -145,13 +155,9 @@ export function createViewPipeline(opts: ViewPipelineOptions): ViewPipeline {
     }
 
     const composed = await store.apply(tenant, ops);
+    // Taken before any other await, so the order of publication is the order the store applied (see publishInOrder).
+    let published: Promise<void> = Promise.resolve();
     const appliedAtMs = now();
-    if (batchSource !== undefined) backlog.set(`${batch.topic}:${batch.partition}`, { source: batchSource, lag: batch.lagMessages, atMs: appliedAtMs });
-    // A watermark never claims more than was applied, nor a time ahead of this clock (a source's stamps may be).
-    for (const [source, tsMs] of marks) {
-      if (!behind(source, appliedAtMs)) await store.advanceWatermark(tenant, source, { tsMs: Math.min(tsMs, appliedAtMs), appliedAtMs });
-    }
-
     if (composed.length > 0) {
       const changes: ViewChange[] = composed.map((view) => {
         const why = view.ops.map((i) => reasons[i]).filter((r): r is ChangeReason => r !== undefined);
@@ -162,12 +168,19 @@ export function createViewPipeline(opts: ViewPipelineOptions): ViewPipeline {
         }
         return { tenant, customerId: view.id, version: view.version, doc: view.doc, reasons: why, appliedAtMs, sourceTsMs };
       });
+      published = publishInOrder(changes);
       for (const c of changes) {
         const source = c.reasons[0]?.source;
         if (c.sourceTsMs !== null && source !== undefined) events.emit('view.freshness', { source, lagMs: Math.max(0, appliedAtMs - c.sourceTsMs) });
       }
-      await publish(changes);
     }
+    if (batchSource !== undefined) backlog.set(`${batch.topic}:${batch.partition}`, { source: batchSource, lag: batch.lagMessages, atMs: appliedAtMs });
+    // A watermark never claims more than was applied, nor a time ahead of this clock (a source's stamps may be).
+    for (const [source, tsMs] of marks) {
+      if (!behind(source, appliedAtMs)) await store.advanceWatermark(tenant, source, { tsMs: Math.min(tsMs, appliedAtMs), appliedAtMs });
+    }
+
+    await published;
     events.emit('view.applied', { changes: ops.length, views: composed.length, ignored, durationMs: now() - t0 });
     return { rejected };
   }

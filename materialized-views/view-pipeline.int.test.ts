@@ -10,7 +10,7 @@ import { createViewPipeline, type ViewChange, type ViewPipeline } from './create
 import { createCustomerViews } from './customer-views.ts';
 import { createRedisViewStore } from './redis-view-store.ts';
 import { createIsolatedSources, type IsolatedSources } from './test-support/isolated-sources.ts';
-import { createCallbackSink } from './view-changefeed.ts';
+import { createCallbackSink, createKafkaViewTopicSink, ensureViewTopic } from './view-changefeed.ts';
 import type { ViewStore } from './view-store.ts';
 
 const env = inject('stackEnv');
@@ -21,6 +21,8 @@ let redis: Redis;
 let store: ViewStore;
 let pipeline: ViewPipeline;
 let groupId: string;
+let viewTopic: string;
+let stopViewProducer: () => Promise<void>;
 const changes: ViewChange[] = [];
 const signal = new AbortController().signal;
 
@@ -36,6 +38,14 @@ beforeAll(async () => {
   redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
   store = createRedisViewStore({ redis, definition: src.definition });
   groupId = uniqueName('views-it');
+  viewTopic = uniqueName('unics.customer360-it');
+  const admin = src.kafka.admin();
+  await admin.connect();
+  await ensureViewTopic(admin, viewTopic);
+  await admin.disconnect();
+  const viewProducer = src.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await viewProducer.connect();
+  stopViewProducer = () => viewProducer.disconnect();
   pipeline = createViewPipeline({
     definition: src.definition,
     store,
@@ -43,7 +53,7 @@ beforeAll(async () => {
     brokers: env.KAFKA_BROKERS.split(','),
     groupId,
     topics: [...src.topics],
-    sinks: [createCallbackSink('test', (c) => void changes.push(...c))],
+    sinks: [createCallbackSink('test', (c) => void changes.push(...c)), createKafkaViewTopicSink(viewProducer, viewTopic)],
     log,
   });
   await pipeline.start();
@@ -51,6 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pipeline?.stop();
+  await stopViewProducer?.();
   await store?.clear(src.tenant);
   await redis?.quit();
   await src?.close();
@@ -102,6 +113,36 @@ describe('the view pipeline on PostgreSQL + Debezium + Kafka + Redis', () => {
     const kinds = await waitFor(async () => (kindsOf().includes('order.deleted') ? kindsOf() : undefined), { timeoutMs: 5_000, intervalMs: 10, what: 'the delete in the changefeed' });
     expect(kinds).toEqual(expect.arrayContaining(['contact.created', 'order.created', 'order.paid', 'contact.updated', 'order.deleted']));
     expect(changes.every((c) => c.tenant === src.tenant)).toBe(true);
+  }, 60_000);
+
+  it('publishes every view change to the compacted customer-360 topic, keyed by customer, with its version', async () => {
+    const admin = src.kafka.admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: viewTopic, configNames: ['cleanup.policy'] }] });
+      expect(described.resources[0]?.configEntries[0]?.configValue).toBe('compact');
+    } finally {
+      await admin.disconnect();
+    }
+    const seen: Array<{ key: string; value: { tenant: string; customerId: string; version: number; view: { id: string; parts: { orders: unknown[] } } } | null; tenant: string }> = [];
+    const reader = src.kafka.consumer({ groupId: uniqueName('views-topic'), maxWaitTimeInMs: 50 });
+    await reader.connect();
+    await reader.subscribe({ topics: [viewTopic], fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void seen.push({ key: message.key!.toString(), value: message.value ? JSON.parse(message.value.toString()) : null, tenant: message.headers!['unics-tenant']!.toString() }) });
+    try {
+      const latest = await waitFor(async () => {
+        const v = await readView('C1');
+        const last = seen.filter((m) => m.key === 'C1').at(-1);
+        return v && last?.value?.version === v.version ? last : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 50, what: 'the latest view on the topic' });
+      expect(latest.tenant).toBe(src.tenant);
+      expect(latest.value).toMatchObject({ tenant: src.tenant, customerId: 'C1', view: { id: 'C1' } });
+      const versions = seen.filter((m) => m.key === 'C1').map((m) => m.value!.version);
+      expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+      expect(new Set(versions).size).toBe(versions.length);
+    } finally {
+      await reader.disconnect();
+    }
   }, 60_000);
 
   it('ignores every replayed change: the view keeps its version and the changefeed stays quiet', async () => {

@@ -20,6 +20,7 @@ let app: App;
 let url: string;
 let token: string;
 let customerNo: string;
+let viewsSection: Record<string, unknown>;
 
 type Body = { data?: { customer?: { profile?: { tier?: string } | null; orders?: Array<{ id: string; status: string }> | null; freshness: Array<{ source: string; mode: string; lagMs: number | null }> } | null }; errors?: unknown[]; extensions?: { unics?: { sources: Record<string, { mode: string }> } } };
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
       log: { level: 'silent' },
       demo: { embedded: true, customers: 50 },
       services: { kafkaBrokers: env.KAFKA_BROKERS.split(','), redisUrl: env.REDIS_URL },
-      views: { tenant, groupId: uniqueName('views-gql'), topics: [...src.topics], heartbeats: {}, changefeedTopic: false },
+      views: (viewsSection = { tenant, groupId: uniqueName('views-gql'), topics: [...src.topics], heartbeats: {}, changefeedTopic: false }),
     },
     'test',
   );
@@ -107,6 +108,40 @@ describe('GraphQL over materialized views', () => {
     } finally {
       stop();
       await client.dispose();
+    }
+  }, 90_000);
+
+  it('fans changes out to subscribers on another gateway instance that does not run the pipeline', async () => {
+    const config = parseConfig(
+      {
+        server: { port: 0 },
+        log: { level: 'silent' },
+        demo: { embedded: true, customers: 50 },
+        services: { kafkaBrokers: env.KAFKA_BROKERS.split(','), redisUrl: env.REDIS_URL },
+        views: { ...viewsSection, consume: false },
+      },
+      'test',
+    );
+    const other = await buildApp(config, { log: createLogger({ level: 'silent' }), viewDefinition: { ...src.definition, name: `customer360-${src.id}` } });
+    try {
+      const otherUrl = await other.listen();
+      expect(other.views?.pipeline).toBeUndefined();
+      const client = createClient({ url: `${otherUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const reasons: string[] = [];
+      const stop = client.subscribe<{ customerChanged: { reason: string } }>(
+        { query: `subscription { customerChanged(id: "${CUSTOMER}") { reason } }` },
+        { next: (e) => void (e.data && reasons.push(e.data.customerChanged.reason)), error: () => {}, complete: () => {} },
+      );
+      try {
+        await waitFor(() => (other.changeFeed.subscriberCount() > 0 ? true : undefined), { what: 'the subscription on the other instance' });
+        await src.pool.query(`update ${src.shopSchema}.orders set status = 'delivered', updated_at = now() where id = 'V2'`);
+        await waitFor(() => (reasons.includes('order V2 delivered') ? true : undefined), { timeoutMs: 20_000, intervalMs: 10, what: 'the change on the other instance' });
+      } finally {
+        stop();
+        await client.dispose();
+      }
+    } finally {
+      await other.close();
     }
   }, 90_000);
 
