@@ -62,6 +62,10 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+// Abort reasons made once: a new Error per request captured a stack trace on every response (~1 % of the CPU).
+const FINISHED = new DOMException('request finished', 'AbortError');
+const CLIENT_GONE = new DOMException('client went away', 'AbortError');
+
 const ROUTES = ['POST /graphql', 'GET /graphql', 'ws /graphql', 'GET /healthz', 'GET /readyz', 'GET /metrics'];
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
@@ -164,7 +168,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // 'close' comes when the response is done or the client went away: either way, stop upstream work.
       reply.raw.once('close', () => {
         clock.clearTimeout(timer);
-        controller.abort(new Error(reply.raw.writableFinished ? 'request finished' : 'client went away'));
+        controller.abort(reply.raw.writableFinished ? FINISHED : CLIENT_GONE);
       });
       const { signal } = controller;
       const explain = options.explain !== false && request.headers[EXPLAIN_HEADER] === '1';
