@@ -101,7 +101,7 @@ export async function startViews(
       const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       lifecycle.add('views changefeed producer', () => producer.disconnect());
-      sinks.push(createKafkaViewTopicSink(producer, cfg.changefeedTopic));
+      sinks.push(createKafkaViewTopicSink(producer, store, cfg.changefeedTopic));
     }
     pipeline = createViewPipeline({
       definition,

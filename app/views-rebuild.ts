@@ -92,19 +92,20 @@ export async function runViewsRebuild(config: Config, opts: RebuildCommandOption
     // Parts before the root: rows wait for their contact, and each view is composed once when the contact arrives.
     sources.sort((a, b) => Number(tables.get(a.table)?.kind === 'root') - Number(tables.get(b.table)?.kind === 'root'));
 
+    const store = createRedisViewStore({ redis, definition });
     let onViews: Parameters<typeof rebuildViews>[0]['onViews'];
     if (kafkaBrokers !== undefined && config.views.changefeedTopic !== false) {
       const producer = new Kafka({ clientId: 'unics-views-rebuild', brokers: [...kafkaBrokers], logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       kafka = { producer };
-      const sink = createKafkaViewTopicSink(producer, config.views.changefeedTopic);
+      const sink = createKafkaViewTopicSink(producer, store, config.views.changefeedTopic);
       const appliedAtMs = clock.now();
-      onViews = (views) => sink.publish(views.map((v) => ({ tenant, customerId: v.id, version: v.version, doc: v.doc, reasons: [], appliedAtMs, sourceTsMs: null })));
+      onViews = (views) => sink.publish(views.map((v) => ({ tenant, customerId: v.id, version: v.version, deleted: v.deleted, reasons: [], appliedAtMs, sourceTsMs: null })));
     }
 
     const bar = createProgressBar(opts.progress, () => clock.now());
     const report = await rebuildViews({
-      store: createRedisViewStore({ redis, definition }),
+      store,
       definition,
       tenant,
       sources,

@@ -6,6 +6,7 @@ import { isUnicsError } from '../common/errors.ts';
 import type { Logger } from '../common/logger.ts';
 import { createEmitter, type Emitter } from '../common/typed-events.ts';
 import { decodeChangeEvent, type DecodedEvent } from './decode-change-event.ts';
+import { ensureTopics } from './ensure-topics.ts';
 
 export interface AppliedBatch {
   readonly topic: string;
@@ -149,9 +150,7 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
         const admin = kafka.admin();
         await admin.connect();
         try {
-          const existing = new Set(await admin.listTopics());
-          const missing = named.filter((t) => !existing.has(t));
-          if (missing.length > 0) await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions })) });
+          await ensureTopics(admin, named.map((topic) => ({ topic, numPartitions: partitions })));
         } finally {
           await admin.disconnect();
         }

@@ -16,8 +16,8 @@ export interface ViewChange {
   readonly tenant: string;
   readonly customerId: string;
   readonly version: number;
-  /** The view's JSON text; null when it was deleted. */
-  readonly doc: string | null;
+  /** The view no longer exists (its root row was deleted). */
+  readonly deleted: boolean;
   readonly reasons: readonly ChangeReason[];
   /** When it was applied, and the newest source commit time among its changes (ms since epoch). */
   readonly appliedAtMs: number;
@@ -166,7 +166,7 @@ export function createViewPipeline(opts: ViewPipelineOptions): ViewPipeline {
           const ts = ops[i]?.tsMs;
           if (ts !== null && ts !== undefined && (sourceTsMs === null || ts > sourceTsMs)) sourceTsMs = ts;
         }
-        return { tenant, customerId: view.id, version: view.version, doc: view.doc, reasons: why, appliedAtMs, sourceTsMs };
+        return { tenant, customerId: view.id, version: view.version, deleted: view.deleted, reasons: why, appliedAtMs, sourceTsMs };
       });
       published = publishInOrder(changes);
       for (const c of changes) {

@@ -4,7 +4,7 @@ export { customer360 } from './customer-360.ts';
 export { indexTables, sourcesOf, type ChildSpec, type FieldSpec, type PartSpec, type RootSpec, type TableRole, type ViewDefinition } from './view-definition.ts';
 export { positionKey, projectChange, projectRecord, ProjectionError, type RowOp } from './project-change.ts';
 export { describeChange, type ChangeReason } from './describe-change.ts';
-export { parseViewDoc, type ComposedView, type StoredView, type ViewStore, type Watermark } from './view-store.ts';
+export { parseViewDoc, type TouchedView, type StoredView, type ViewStore, type Watermark } from './view-store.ts';
 export { createRedisViewStore, type RedisViewStoreOptions } from './redis-view-store.ts';
 export { createMemoryViewStore } from './memory-view-store.ts';
 export { createViewPipeline, type ViewChange, type ViewChangeSink, type ViewPipeline, type ViewPipelineEvents, type ViewPipelineOptions } from './create-view-pipeline.ts';

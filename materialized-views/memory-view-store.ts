@@ -3,7 +3,7 @@
 // the same behaviour.
 import type { RowOp } from './project-change.ts';
 import type { ViewDefinition } from './view-definition.ts';
-import { type ComposedView, type ViewStore, type Watermark } from './view-store.ts';
+import { type TouchedView, type ViewStore, type Watermark } from './view-store.ts';
 
 interface RootRow {
   pos: string | undefined;
@@ -67,7 +67,7 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
   };
   const partSpec = new Map(definition.parts.map((p) => [p.name, p]));
 
-  function applySync(tenant: string, ops: readonly RowOp[]): ComposedView[] {
+  function applySync(tenant: string, ops: readonly RowOp[]): TouchedView[] {
     const st = stateOf(tenant);
     const touched = new Map<string, number[]>();
     let current = 0;
@@ -169,47 +169,58 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
       }
     }
 
-    const out: ComposedView[] = [];
+    const out: TouchedView[] = [];
     for (const [id, by] of touched) {
+      st.views.delete(id);
       const root = st.roots.get(id);
       if (root?.rec === undefined) {
-        st.views.delete(id);
-        out.push({ id, version: root?.ver ?? 0, doc: null, ops: by });
+        out.push({ id, version: root?.ver ?? 0, deleted: true, ops: by });
         continue;
       }
       root.ver++;
-      const parts = definition.parts.map((part) => {
-        const lv = root.links.get(part.link);
-        const ids = lv === undefined ? [] : [...(st.groups.get(`${part.name}:${lv}`) ?? [])].sort(byKey);
-        const rows: string[] = [];
-        for (const rowId of ids) {
-          const row = st.parts.get(`${part.name}:${rowId}`);
-          if (row?.rec === undefined) continue;
-          if (part.children.length === 0) {
-            rows.push(row.rec);
-            continue;
-          }
-          const lists = part.children.map((child) => {
-            const items = row.children.get(child.name) ?? new Map<string, string>();
-            return `${JSON.stringify(child.name)}:[${[...items.keys()].sort(byKey).map((k) => items.get(k)).join(',')}]`;
-          });
-          const body = row.rec.slice(0, -1);
-          rows.push(`${body}${body === '{' ? '' : ','}${lists.join(',')}}`);
-        }
-        return `${JSON.stringify(part.name)}:[${rows.join(',')}]`;
-      });
-      const sources = [...root.sources].sort(([a], [b]) => byKey(a, b)).map(([s, ts]) => `${JSON.stringify(s)}:${ts}`);
-      const doc = `{"id":${JSON.stringify(id)},"version":${root.ver},"root":${root.rec},"parts":{${parts.join(',')}},"sources":{${sources.join(',')}}}`;
-      st.views.set(id, doc);
-      out.push({ id, version: root.ver, doc, ops: by });
+      out.push({ id, version: root.ver, deleted: false, ops: by });
     }
     return out;
+  }
+
+  /** The view's text, composed from the rows when it changed since it was last read (as redis-view-compose.lua). */
+  function composed(tenant: string, id: string): string | null {
+    const st = tenants.get(tenant);
+    if (st === undefined) return null;
+    const kept = st.views.get(id);
+    if (kept !== undefined) return kept;
+    const root = st.roots.get(id);
+    if (root?.rec === undefined) return null;
+    const parts = definition.parts.map((part) => {
+      const lv = root.links.get(part.link);
+      const ids = lv === undefined ? [] : [...(st.groups.get(`${part.name}:${lv}`) ?? [])].sort(byKey);
+      const rows: string[] = [];
+      for (const rowId of ids) {
+        const row = st.parts.get(`${part.name}:${rowId}`);
+        if (row?.rec === undefined) continue;
+        if (part.children.length === 0) {
+          rows.push(row.rec);
+          continue;
+        }
+        const lists = part.children.map((child) => {
+          const items = row.children.get(child.name) ?? new Map<string, string>();
+          return `${JSON.stringify(child.name)}:[${[...items.keys()].sort(byKey).map((k) => items.get(k)).join(',')}]`;
+        });
+        const body = row.rec.slice(0, -1);
+        rows.push(`${body}${body === '{' ? '' : ','}${lists.join(',')}}`);
+      }
+      return `${JSON.stringify(part.name)}:[${rows.join(',')}]`;
+    });
+    const sources = [...root.sources].sort(([a], [b]) => byKey(a, b)).map(([s, ts]) => `${JSON.stringify(s)}:${ts}`);
+    const doc = `{"id":${JSON.stringify(id)},"version":${root.ver},"root":${root.rec},"parts":{${parts.join(',')}},"sources":{${sources.join(',')}}}`;
+    st.views.set(id, doc);
+    return doc;
   }
 
   return {
     definition,
     apply: async (tenant, ops) => applySync(tenant, ops),
-    read: async (tenant, ids) => ids.map((id) => tenants.get(tenant)?.views.get(id) ?? null),
+    read: async (tenant, ids) => ids.map((id) => composed(tenant, id)),
     async advanceWatermark(tenant, source, mark) {
       const wm = stateOf(tenant).watermarks;
       const cur = wm.get(source);
@@ -217,11 +228,10 @@ export function createMemoryViewStore(definition: ViewDefinition): ViewStore {
     },
     watermarks: async (tenant) => Object.fromEntries(tenants.get(tenant)?.watermarks ?? []),
     async readWithWatermarks(tenant, ids) {
-      const st = tenants.get(tenant);
-      return { docs: ids.map((id) => st?.views.get(id) ?? null), watermarks: Object.fromEntries(st?.watermarks ?? []) };
+      return { docs: ids.map((id) => composed(tenant, id)), watermarks: Object.fromEntries(tenants.get(tenant)?.watermarks ?? []) };
     },
     async *ids(tenant) {
-      const all = [...(tenants.get(tenant)?.views.keys() ?? [])];
+      const all = [...(tenants.get(tenant)?.roots ?? [])].filter(([, r]) => r.rec !== undefined).map(([id]) => id);
       for (let i = 0; i < all.length; i += 1000) yield all.slice(i, i + 1000);
     },
     async clear(tenant) {

@@ -5,7 +5,7 @@
 import type { ChangeEvent } from '../cdc/decode-change-event.ts';
 import { projectChange, ProjectionError, type RowOp } from './project-change.ts';
 import { indexTables, type ViewDefinition } from './view-definition.ts';
-import type { ComposedView, ViewStore } from './view-store.ts';
+import type { TouchedView, ViewStore } from './view-store.ts';
 
 /** One table's snapshot: its rows as read events, in pages. */
 export interface SnapshotSource {
@@ -40,7 +40,7 @@ export interface RebuildOptions {
   readonly clear?: boolean;
   readonly onProgress?: (p: RebuildProgress) => void;
   /** Called with the views each page rewrote (e.g. to republish them to the changefeed topic). */
-  readonly onViews?: (views: readonly ComposedView[]) => Promise<void>;
+  readonly onViews?: (views: readonly TouchedView[]) => Promise<void>;
   readonly now?: () => number;
   readonly signal?: AbortSignal;
 }

@@ -1,13 +1,13 @@
--- UniCS materialized views in Redis: applies a batch of row operations and recomposes every view they touched, in
--- one atomic script (redis-view-store.ts calls it; memory-view-store.ts implements the same rules in JavaScript and
--- view-store-contract.ts holds both to them).
+-- UniCS materialized views in Redis: applies a batch of row operations in one atomic script and marks every view
+-- they touched for composition (redis-view-compose.lua composes it when it is next read). redis-view-store.ts calls
+-- both; memory-view-store.ts implements the same rules in JavaScript and view-store-contract.ts holds both to them.
 --
 -- Keys (P = prefix "unics:view:<view>:<tenant>:"):
 --   P r:<id>                 root row hash: pos, rec (absent once deleted), ver, l:<link> (link values), s:<source> (ts)
 --   P li:<link>:<value>      set of root ids whose link has this value
 --   P p:<part>:<id>          part row hash: pos, rec, lv (link value), c:<child>:<cid> (child rec), cv:<child>:<cid> (child pos)
 --   P g:<part>:<value>       set of part row ids whose link column has this value
---   P v:<id>                 the composed view (JSON text)
+--   P v:<id>                 the composed view (JSON text), dropped when the view changes, composed again on read
 --   P wm                     hash source -> "<tsMs>:<appliedAtMs>" (watermarks; written by advance, not here)
 -- Positions are strings that sort like the source's log; a version whose position is not greater than the stored one
 -- is ignored, so replays and duplicates change nothing. An empty position always applies.
@@ -18,8 +18,9 @@
 --   root:  a1 = links as JSON object ('' for a delete)
 --   part:  a1 = part name, a2 = link value ('' for none)
 --   child: a1 = part name, a2 = child name, a3 = parent id, a4 = former parent id ('' for none)
--- Returns a flat array: id, version, doc ('' when the view no longer exists), the indexes of the operations that
--- touched it (comma-separated, 0-based) for every view touched.
+-- Every view touched gets a new version and its composed text is dropped (composed again when next read, by
+-- redis-view-compose.lua). Returns a flat array: id, version, '1' when the view no longer exists (else '0'), the
+-- indexes of the operations that touched it (comma-separated, 0-based), for every view touched.
 
 local P = ARGV[1]
 local spec = cjson.decode(ARGV[2])
@@ -168,71 +169,19 @@ for i = 0, n - 1 do
   end
 end
 
--- Recompose every touched view: concatenate the stored record texts (never re-encoded, so numbers and text stay
--- exactly as projected), children appended inside their parent's object.
-local function hashOf(key)
-  local flat = redis.call('HGETALL', key)
-  local h = {}
-  for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
-  return h
-end
-
-local function sortedKeys(t, prefix)
-  local out = {}
-  for k, _ in pairs(t) do
-    if string.sub(k, 1, #prefix) == prefix then out[#out + 1] = k end
-  end
-  table.sort(out)
-  return out
-end
-
-local function withChildren(rec, row, children)
-  if #children == 0 then return rec end
-  local lists = {}
-  for _, child in ipairs(children) do
-    local items = {}
-    for _, f in ipairs(sortedKeys(row, 'c:' .. child .. ':')) do items[#items + 1] = row[f] end
-    lists[#lists + 1] = cjson.encode(child) .. ':[' .. table.concat(items, ',') .. ']'
-  end
-  local body = string.sub(rec, 1, -2)
-  local sep = (body == '{') and '' or ','
-  return body .. sep .. table.concat(lists, ',') .. '}'
-end
-
 local out = {}
 for _, id in ipairs(touchedOrder) do
   local key = P .. 'r:' .. id
-  local root = hashOf(key)
-  if not root.rec then
-    redis.call('DEL', P .. 'v:' .. id)
-    out[#out + 1] = id
-    out[#out + 1] = tonumber(root.ver or '0')
-    out[#out + 1] = ''
-    out[#out + 1] = table.concat(touched[id], ',')
+  redis.call('DEL', P .. 'v:' .. id)
+  local exists = redis.call('HEXISTS', key, 'rec') == 1
+  out[#out + 1] = id
+  if exists then
+    out[#out + 1] = redis.call('HINCRBY', key, 'ver', 1)
+    out[#out + 1] = '0'
   else
-    local ver = redis.call('HINCRBY', key, 'ver', 1)
-    local parts = {}
-    for _, part in ipairs(spec.parts) do
-      local rows = {}
-      local lv = root['l:' .. part.link]
-      if lv then
-        local ids = redis.call('SMEMBERS', P .. 'g:' .. part.name .. ':' .. lv)
-        table.sort(ids)
-        for _, rowId in ipairs(ids) do
-          local row = hashOf(P .. 'p:' .. part.name .. ':' .. rowId)
-          if row.rec then rows[#rows + 1] = withChildren(row.rec, row, part.children) end
-        end
-      end
-      parts[#parts + 1] = cjson.encode(part.name) .. ':[' .. table.concat(rows, ',') .. ']'
-    end
-    local sources = {}
-    for _, f in ipairs(sortedKeys(root, 's:')) do sources[#sources + 1] = cjson.encode(string.sub(f, 3)) .. ':' .. root[f] end
-    local doc = '{"id":' .. cjson.encode(id) .. ',"version":' .. ver .. ',"root":' .. root.rec .. ',"parts":{' .. table.concat(parts, ',') .. '},"sources":{' .. table.concat(sources, ',') .. '}}'
-    redis.call('SET', P .. 'v:' .. id, doc)
-    out[#out + 1] = id
-    out[#out + 1] = ver
-    out[#out + 1] = doc
-    out[#out + 1] = table.concat(touched[id], ',')
+    out[#out + 1] = tonumber(redis.call('HGET', key, 'ver') or '0')
+    out[#out + 1] = '1'
   end
+  out[#out + 1] = table.concat(touched[id], ',')
 end
 return out

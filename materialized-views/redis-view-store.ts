@@ -1,14 +1,16 @@
-// The Redis view store (ioredis): every batch of row operations is applied and its views recomposed by one Lua script
-// (redis-view-store.lua), so a view is never half-updated and two pipeline instances never interleave inside a
-// batch. Reads are one MGET (plus the watermarks in the same round trip). Needs a standalone Redis (or Sentinel):
-// the script touches keys it computes, which Redis Cluster does not allow.
+// The Redis view store (ioredis): every batch of row operations is applied by one Lua script (redis-view-store.lua),
+// so rows are never half-updated and two pipeline instances never interleave inside a call; the views it touched are
+// composed by a second script when next read (redis-view-compose.lua: a GET per view, composing only those that
+// changed since), with the watermarks in the same round trip. Needs a standalone Redis (or Sentinel): the scripts
+// touch keys they compute, which Redis Cluster does not allow.
 import { readFileSync } from 'node:fs';
 import type { ClientContext, Redis, Result } from 'ioredis';
 import type { RowOp } from './project-change.ts';
 import type { ViewDefinition } from './view-definition.ts';
-import { compositionSpec, keyPrefix, type ComposedView, type ViewStore, type Watermark } from './view-store.ts';
+import { compositionSpec, keyPrefix, type TouchedView, type ViewStore, type Watermark } from './view-store.ts';
 
 const APPLY_SCRIPT = readFileSync(new URL('./redis-view-store.lua', import.meta.url), 'utf8');
+const COMPOSE_SCRIPT = readFileSync(new URL('./redis-view-compose.lua', import.meta.url), 'utf8');
 
 // Moves a watermark forward only: KEYS[1] the hash, ARGV source, tsMs, appliedAtMs.
 const ADVANCE_SCRIPT = `
@@ -30,6 +32,7 @@ export interface RedisViewStoreOptions {
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     unicsViewApply(...args: string[]): Result<Array<string | number>, Context>;
+    unicsViewCompose(...args: string[]): Result<string[], Context>;
     unicsViewAdvance(key: string, source: string, tsMs: string, appliedAtMs: string): Result<number, Context>;
   }
 }
@@ -63,25 +66,26 @@ export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore 
   const spec = compositionSpec(definition);
   if (typeof (redis as Partial<Redis>).unicsViewApply !== 'function') {
     redis.defineCommand('unicsViewApply', { numberOfKeys: 0, lua: APPLY_SCRIPT });
+    redis.defineCommand('unicsViewCompose', { numberOfKeys: 0, lua: COMPOSE_SCRIPT });
     redis.defineCommand('unicsViewAdvance', { numberOfKeys: 1, lua: ADVANCE_SCRIPT });
   }
 
-  const decodeComposed = (flat: Array<string | number>, offset: number, into: Map<string, ComposedView>) => {
+  const decodeTouched = (flat: Array<string | number>, offset: number, into: Map<string, TouchedView>) => {
     for (let i = 0; i + 3 < flat.length; i += 4) {
       const id = String(flat[i]);
-      const doc = String(flat[i + 2]);
       const ops = String(flat[i + 3]).split(',').map((x) => Number(x) + offset);
-      // A view touched by several calls of one batch: the last composition wins, and it names every operation.
+      // A view touched by several calls of one batch: the last version wins, and it names every operation.
       const earlier = into.get(id)?.ops ?? [];
-      into.set(id, { id, version: Number(flat[i + 1]), doc: doc === '' ? null : doc, ops: [...earlier, ...ops] });
+      into.set(id, { id, version: Number(flat[i + 1]), deleted: String(flat[i + 2]) === '1', ops: [...earlier, ...ops] });
     }
   };
+  const docsOf = (texts: readonly string[]) => texts.map((t) => (t === '' ? null : t));
 
   return {
     definition,
     async apply(tenant, ops) {
       const prefix = keyPrefix(definition, tenant);
-      const composed = new Map<string, ComposedView>();
+      const touched = new Map<string, TouchedView>();
       if (ops.length === 0) return [];
       const pipeline = redis.pipeline();
       for (let i = 0; i < ops.length; i += maxOps) {
@@ -90,14 +94,13 @@ export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore 
       const results = (await pipeline.exec()) ?? [];
       results.forEach(([err, value], call) => {
         if (err) throw err;
-        decodeComposed(value as Array<string | number>, call * maxOps, composed);
+        decodeTouched(value as Array<string | number>, call * maxOps, touched);
       });
-      return [...composed.values()];
+      return [...touched.values()];
     },
     async read(tenant, ids) {
       if (ids.length === 0) return [];
-      const prefix = keyPrefix(definition, tenant);
-      return redis.mget(ids.map((id) => `${prefix}v:${id}`));
+      return docsOf(await redis.unicsViewCompose(keyPrefix(definition, tenant), spec, ...ids));
     },
     async advanceWatermark(tenant, source, mark) {
       await redis.unicsViewAdvance(`${keyPrefix(definition, tenant)}wm`, source, String(Math.trunc(mark.tsMs)), String(Math.trunc(mark.appliedAtMs)));
@@ -108,11 +111,11 @@ export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore 
     async readWithWatermarks(tenant, ids) {
       const prefix = keyPrefix(definition, tenant);
       const pipeline = redis.pipeline();
-      if (ids.length > 0) pipeline.mget(ids.map((id) => `${prefix}v:${id}`));
+      if (ids.length > 0) pipeline.unicsViewCompose(prefix, spec, ...ids);
       pipeline.hgetall(`${prefix}wm`);
       const results = (await pipeline.exec()) ?? [];
       for (const [err] of results) if (err) throw err;
-      const docs = ids.length > 0 ? (results[0]![1] as Array<string | null>) : [];
+      const docs = ids.length > 0 ? docsOf(results[0]![1] as string[]) : [];
       const wm = results[results.length - 1]![1] as Record<string, string>;
       return { docs, watermarks: parseWatermarks(wm) };
     },
@@ -120,9 +123,15 @@ export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore 
       const prefix = keyPrefix(definition, tenant);
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}v:*`, 'COUNT', 1000);
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}r:*`, 'COUNT', 1000);
         cursor = next;
-        if (keys.length > 0) yield keys.map((k) => k.slice(prefix.length + 2));
+        if (keys.length === 0) continue;
+        // Root rows stay as tombstones after a delete: list only views that exist.
+        const pipeline = redis.pipeline();
+        for (const k of keys) pipeline.hexists(k, 'rec');
+        const found = (await pipeline.exec()) ?? [];
+        const ids = keys.filter((_, i) => found[i]?.[1] === 1).map((k) => k.slice(prefix.length + 2));
+        if (ids.length > 0) yield ids;
       } while (cursor !== '0');
     },
     async clear(tenant) {

@@ -5,10 +5,12 @@
 //   (a tombstone when the view is deleted), header `unics-tenant`.
 // - In process, for the embedded demo and tests.
 import type { Redis } from 'ioredis';
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, Message, Producer } from 'kafkajs';
+import { ensureTopics } from '../cdc/ensure-topics.ts';
 import type { ChangeReason } from './describe-change.ts';
 import type { ViewChange, ViewChangeSink } from './create-view-pipeline.ts';
 import type { ViewDefinition } from './view-definition.ts';
+import type { ViewStore } from './view-store.ts';
 
 /** What a subscriber learns about a change (the view itself is read through the store when needed). */
 export interface ViewChangeNotice {
@@ -27,7 +29,7 @@ export const noticeOf = (c: ViewChange): ViewChangeNotice => ({
   tenant: c.tenant,
   customerId: c.customerId,
   version: c.version,
-  deleted: c.doc === null,
+  deleted: c.deleted,
   reasons: c.reasons,
   appliedAtMs: c.appliedAtMs,
   sourceTsMs: c.sourceTsMs,
@@ -85,30 +87,43 @@ export const CUSTOMER360_TOPIC = 'unics.customer360';
 
 /** Creates the compacted topic when missing (partitions by customer key). */
 export async function ensureViewTopic(admin: Admin, topic: string = CUSTOMER360_TOPIC, partitions = 4): Promise<void> {
-  const existing = await admin.listTopics();
-  if (existing.includes(topic)) return;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic, numPartitions: partitions, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
-  });
+  await ensureTopics(admin, [{ topic, numPartitions: partitions, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }]);
 }
 
-/** The data teams' topic: the whole view as the value, so a compacted topic holds every customer's latest view. */
-export function createKafkaViewTopicSink(producer: Producer, topic: string = CUSTOMER360_TOPIC): ViewChangeSink {
+/**
+ * The data teams' topic: the whole view as the value, so a compacted topic holds every customer's latest view. The
+ * views are read from the store when published (composed there once per change batch); a view deleted meanwhile
+ * becomes a tombstone.
+ */
+export function createKafkaViewTopicSink(producer: Producer, store: Pick<ViewStore, 'read'>, topic: string = CUSTOMER360_TOPIC): ViewChangeSink {
   return {
     name: `kafka:${topic}`,
     async publish(changes) {
-      await producer.send({
-        topic,
-        messages: changes.map((c) => ({
-          key: c.customerId,
+      const byTenant = new Map<string, ViewChange[]>();
+      for (const c of changes) byTenant.set(c.tenant, [...(byTenant.get(c.tenant) ?? []), c]);
+      const messages: Message[] = [];
+      for (const [tenant, list] of byTenant) {
+        const docs = await store.read(tenant, list.map((c) => c.customerId));
+        list.forEach((c, i) => {
+          const doc = c.deleted ? null : (docs[i] ?? null);
           // The view text is embedded as it is: no second parse and serialization per change.
-          value: c.doc === null ? null : `{"tenant":${JSON.stringify(c.tenant)},"customerId":${JSON.stringify(c.customerId)},"version":${c.version},"view":${c.doc}}`,
-          headers: { 'unics-tenant': c.tenant, 'unics-version': String(c.version) },
-        })),
-      });
+          const version = doc === null ? c.version : parseVersion(doc, c.version);
+          messages.push({
+            key: c.customerId,
+            value: doc === null ? null : `{"tenant":${JSON.stringify(tenant)},"customerId":${JSON.stringify(c.customerId)},"version":${version},"view":${doc}}`,
+            headers: { 'unics-tenant': tenant, 'unics-version': String(version) },
+          });
+        });
+      }
+      if (messages.length > 0) await producer.send({ topic, messages });
     },
   };
+}
+
+/** The version a composed view carries (it may be newer than the change's: the view was composed later). */
+function parseVersion(doc: string, fallback: number): number {
+  const m = /"version":(\d+)/.exec(doc);
+  return m ? Number(m[1]) : fallback;
 }
 
 /** Hands changes to a function in process (the embedded demo's changefeed, tests). */

@@ -53,7 +53,7 @@ beforeAll(async () => {
     brokers: env.KAFKA_BROKERS.split(','),
     groupId,
     topics: [...src.topics],
-    sinks: [createCallbackSink('test', (c) => void changes.push(...c)), createKafkaViewTopicSink(viewProducer, viewTopic)],
+    sinks: [createCallbackSink('test', (c) => void changes.push(...c)), createKafkaViewTopicSink(viewProducer, store, viewTopic)],
     log,
   });
   await pipeline.start();

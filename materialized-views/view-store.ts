@@ -2,12 +2,12 @@
 import type { RowOp } from './project-change.ts';
 import type { ViewDefinition } from './view-definition.ts';
 
-/** A view after a batch was applied: its new version and text, or null text when it no longer exists. */
-export interface ComposedView {
+/** A view a batch changed: its new version, whether it still exists, and which operations changed it. */
+export interface TouchedView {
   readonly id: string;
   readonly version: number;
-  /** The view as JSON text (see parseViewDoc), or null when its root row was deleted. */
-  readonly doc: string | null;
+  /** True when its root row is gone (the view no longer exists). */
+  readonly deleted: boolean;
   /** Indexes (into the operations given to apply) of the operations that changed this view. */
   readonly ops: readonly number[];
 }
@@ -21,11 +21,13 @@ export interface Watermark {
 export interface ViewStore {
   readonly definition: ViewDefinition;
   /**
-   * Applies the operations in order and recomposes every view they touched, atomically per call. A row version whose
-   * position is not newer than the stored one changes nothing (replays, duplicates, older versions).
+   * Applies the operations in order, atomically per call, and gives every view they touched a new version. A row
+   * version whose position is not newer than the stored one changes nothing (replays, duplicates, older versions).
+   * Views are composed when next read (and kept until they change again): a view changed a hundred times between
+   * two reads is composed once.
    */
-  apply(tenant: string, ops: readonly RowOp[]): Promise<ComposedView[]>;
-  /** The composed views' texts, in the order asked; null where none exists. */
+  apply(tenant: string, ops: readonly RowOp[]): Promise<TouchedView[]>;
+  /** The views' texts (see parseViewDoc), in the order asked; null where none exists. */
   read(tenant: string, ids: readonly string[]): Promise<Array<string | null>>;
   /** Moves a source's watermark forward (never back). */
   advanceWatermark(tenant: string, source: string, mark: Watermark): Promise<void>;

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
+import { ensureTopics } from '../../cdc/ensure-topics.ts';
 import { shopSchemaSql } from '../../examples/legacy/shop/shop-seed.ts';
 import { customer360 } from '../customer-360.ts';
 import type { ViewDefinition } from '../view-definition.ts';
@@ -47,7 +48,7 @@ export async function createIsolatedSources(env: { KAFKA_BROKERS: string; DATABA
   const topics = [`unics.${shopSchema}.orders`, `unics.${shopSchema}.order_items`, `unics.${shopSchema}.payments`, `unics.${crmSchema}.contacts`];
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 4 })) });
+  await ensureTopics(admin, topics.map((topic) => ({ topic, numPartitions: 4 })));
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
