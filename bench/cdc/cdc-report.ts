@@ -41,7 +41,7 @@ export function freshnessRows(m: CdcMeasurements): Array<Record<string, string |
       rounds: m.debezium.length,
       'p50 ms': fmt(med(m.debezium, (r) => r.latency.commitToConsumed.p50)),
       'p99 ms': fmt(med(m.debezium, (r) => r.latency.commitToConsumed.p99)),
-      note: 'the stack connector config; the floor for views',
+      note: `the stack's connector config; writer at ${med(m.debezium, (r) => r.writer.achievedRate)}/s; the floor for views`,
     });
   }
   for (const f of m.freshness.length ? [m.freshness] : []) {

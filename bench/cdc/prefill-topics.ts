@@ -1,8 +1,11 @@
 // Fills the throughput benchmark's topics with generated Debezium change events (change-generator.ts) for the shop
 // tables: `<prefix>.shop.{orders,order_items,payments}`, 4 partitions each like the stack's connector creates them,
-// keyed and partitioned as Debezium's producer would (kafkajs' default partitioner is Java's murmur2). Batched
-// produce with several requests in flight, and a progress bar on stderr.
-import { Kafka, logLevel, type TopicMessages } from 'kafkajs';
+// keyed and partitioned as Debezium's producer would (kafkajs' default partitioner is Java's murmur2; the partition
+// is set explicitly). In commit order, so LSNs grow within every partition. Batched produce (5,000 changes per
+// request, 4 in flight) with @platformatic/kafka's producer, about twice as fast here as kafkajs' (~19k vs ~10k
+// changes/s), and a progress bar on stderr.
+import { Producer, stringSerializers } from '@platformatic/kafka';
+import { Kafka, logLevel, Partitioners, type PartitionMetadata } from 'kafkajs';
 import { createChangeGenerator, type ShopTable } from './change-generator.ts';
 
 export interface PrefillResult {
@@ -32,10 +35,12 @@ export async function prefillTopics(o: {
   const kafka = new Kafka({ clientId: 'unics-bench-cdc-prefill', brokers: [...o.brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: o.partitions ?? 4, replicationFactor: 1 })) });
+  const partitions = o.partitions ?? 4;
+  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
   await admin.disconnect();
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1], offlineReplicas: [] }));
+  const producer = new Producer({ clientId: 'unics-bench-cdc-prefill', bootstrapBrokers: [...o.brokers], serializers: stringSerializers, acks: 1 });
   const write = o.write ?? ((line, final) => process.stderr.write(process.stderr.isTTY ? `\r${line}${final ? '\n' : ''}` : `${line}\n`));
   const batchMessages = o.batchMessages ?? 5_000;
   const byTable: Record<ShopTable, number> = { orders: 0, order_items: 0, payments: 0 };
@@ -48,19 +53,20 @@ export async function prefillTopics(o: {
   let carry: ReturnType<typeof gen.next> = [];
   try {
     while (produced < o.changes) {
-      const perTopic = new Map<string, TopicMessages['messages']>();
+      const messages: Array<{ topic: string; partition: number; key: string; value: string; headers: Record<string, string> }> = [];
       let n = 0;
       while (n < batchMessages && produced + n < o.changes) {
         if (carry.length === 0) carry = gen.next();
         const e = carry.shift()!;
-        (perTopic.get(e.topic) ?? perTopic.set(e.topic, []).get(e.topic)!).push({ key: e.key, value: e.value, headers: e.headers as Record<string, string> });
+        const partition = partitioner({ topic: e.topic, partitionMetadata, message: { key: e.key, value: null } });
+        messages.push({ topic: e.topic, partition, key: e.key, value: e.value, headers: e.headers as Record<string, string> });
         byTable[e.table]++;
         bytes += e.key.length + e.value.length;
         n++;
       }
       produced += n;
       const send = producer
-        .sendBatch({ acks: 1, topicMessages: [...perTopic].map(([topic, messages]) => ({ topic, messages })) })
+        .send({ messages })
         .then(() => {
           acked += n;
           const now = performance.now();
@@ -75,7 +81,7 @@ export async function prefillTopics(o: {
     }
     await Promise.all(inFlight);
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
   return { topics, changes: produced, byTable, bytes, elapsedMs: Math.round(performance.now() - t0) };
 }

@@ -18,6 +18,8 @@ export interface ReaderOptions {
   readonly expected: number;
   /** kafkajs consumer settings (maxBytesPerPartition, maxBytes, partitionsConsumedConcurrently, ...). */
   readonly kafkajs?: Readonly<Record<string, number>>;
+  /** @platformatic/kafka consume settings (maxBytes, maxWaitTime, highWaterMark, ...). */
+  readonly platformatic?: Readonly<Record<string, number>>;
   readonly timeoutMs?: number;
   /** For client 'pipeline': the module (path from the repository root) exporting a ThroughputPipelineFactory, its
    * export name, and the Redis URL its views write to. */
@@ -69,7 +71,7 @@ async function readWithKafkajs(o: ReaderOptions, onMessages: (n: number, bytes: 
 async function readWithPlatformatic(o: ReaderOptions, onMessages: (n: number, bytes: number) => boolean): Promise<void> {
   const { Consumer, MessagesStreamModes } = await import('@platformatic/kafka');
   const consumer = new Consumer({ clientId: 'unics-bench-reader', groupId: o.groupId, bootstrapBrokers: [...o.brokers] });
-  const stream = await consumer.consume({ topics: [...o.topics], mode: MessagesStreamModes.EARLIEST });
+  const stream = await consumer.consume({ topics: [...o.topics], mode: MessagesStreamModes.EARLIEST, ...o.platformatic });
   const parse = o.client === 'platformatic-parse';
   await new Promise<void>((resolve, reject) => {
     stream.on('data', (m: { value: Buffer | undefined }) => {
