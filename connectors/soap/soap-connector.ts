@@ -1,6 +1,6 @@
 // The soap adapter's I/O shell: the WSDL loaded lazily and once (concurrent first calls share one fetch), calls made
-// through the soap package over the shared HTTP layer, and everything else delegated to the pure core
-// (soap-mapping.ts, soap-operations.ts).
+// through the soap package over the shared HTTP layer, answers read by the lean reader, and everything else delegated
+// to the pure core (soap-mapping.ts, soap-operations.ts, soap-xml-to-object.ts).
 import soap, { type Client, type IOptions } from 'soap';
 import { formatDuration } from '../../common/durations.ts';
 import { isUnicsError, type UnicsError } from '../../common/errors.ts';
@@ -14,6 +14,7 @@ import { createSoapHttpClient, soapStatusError } from './soap-http-client.ts';
 import { argsAt, asList, isNotFoundFault, mapSoapError, normaliseResult, SOAP_TEXT_DESERIALIZERS, valueAt } from './soap-mapping.ts';
 import { checkMapping, describeOperations, type OperationDescription } from './soap-operations.ts';
 import { screenXml } from './soap-xml-screen.ts';
+import { useLeanReader } from './soap-xml-to-object.ts';
 
 interface Loaded {
   readonly client: Client;
@@ -68,6 +69,7 @@ export function createSoapConnector(config: SoapConfig, deps: ConnectorDeps): Co
       } catch (err) {
         throw wsdlError(err, controller.signal);
       }
+      useLeanReader(client); // answers read ~5-10x faster than by the package's own reader (soap-xml-to-object.ts)
       const operations = describeOperations(client.describe());
       const problems = checkMapping(config, operations);
       if (problems.length > 0) {

@@ -56,8 +56,10 @@ const FLOAT_TYPES = new Set(['double', 'float']);
 
 function scalar(value: unknown, type: string, path: string): unknown {
   if (value !== null && typeof value === 'object' && '$value' in value) return scalar((value as { $value: unknown }).$value, type, path);
-  if (typeof value !== 'string') return value;
   const local = type.slice(type.indexOf(':') + 1);
+  // An empty element of type string is the empty string (the soap package reads it so; the lean reader gives null).
+  if (value === null && local === 'string') return '';
+  if (typeof value !== 'string') return value;
   const text = value.trim();
   if (INTEGER_TYPES.has(local)) {
     if (!/^[+-]?\d+$/.test(text)) throw new MappingError(`${path} should be an ${type}, but is ${JSON.stringify(value.slice(0, 40))}`);
