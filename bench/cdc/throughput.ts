@@ -20,7 +20,7 @@ export interface ThroughputContender {
 /** Bigger fetches than kafkajs' defaults (1 MB per partition, 10 MB per fetch); no clear gain here (within noise). */
 export const kafkajsLargeFetch = Object.freeze({ maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 });
 /** @platformatic/kafka's default maxBytes (50 MB per fetch) read at ~39k changes/s with 555 MB RSS here; 10 MB with
- * 4 MB per partition reads at ~135k (docs/adr/0007). */
+ * 4 MB per partition reads at ~135k (docs/adr/0008). */
 export const platformaticFetch = Object.freeze({ maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: 4 * 1024 * 1024 });
 
 export const defaultContenders: readonly ThroughputContender[] = [
