@@ -5,10 +5,11 @@
 // Every contender gets NODE_ENV=production and logs at warn or above, so per-request logging costs nobody.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/results.ts';
 import type { ContenderName } from './queries.ts';
+import { lastStats, type ProcessStats } from './process-stats.ts';
 import { graphqlProbe, startService, type ServiceProcess } from './service-process.ts';
 import { writeUnicsBenchConfig, unicsToken } from './unics-config.ts';
 import type { SourceName } from './upstream-counter.ts';
@@ -29,6 +30,25 @@ export interface RunningContender {
   readonly service: ServiceProcess;
   /** Versions of what runs, for the report. */
   readonly versions: Readonly<Record<string, string>>;
+  /**
+   * UniCS only: ends the process's current measurement window (process-probe.ts) and returns what the process
+   * measured in it (event-loop delay, GC pauses), or undefined when the probe did not answer within 2 s.
+   */
+  readonly processStats?: () => Promise<ProcessStats | undefined>;
+}
+
+/** Asks the probe in `pid` for its window (SIGUSR2) and waits for the line it appends to `file`. */
+export function probeReader(pid: number, file: string): () => Promise<ProcessStats | undefined> {
+  return async () => {
+    const before = existsSync(file) ? readFileSync(file, 'utf8').length : 0;
+    process.kill(pid, 'SIGUSR2');
+    for (let waited = 0; waited < 2000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (text.length > before && text.endsWith('\n')) return lastStats(text);
+    }
+    return undefined;
+  };
 }
 
 export const pkgVersion = (name: string): string => {
@@ -121,12 +141,14 @@ export async function startContender(name: ContenderName, ctx: ContenderContext)
   const token = await unicsToken(configFile);
   const url = `${base}/graphql`;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  // The probe measures UniCS's own event-loop delay and GC pauses per run (process-probe.ts).
+  const probeFile = join(ctx.workDir, `unics-probe-${ctx.port}.jsonl`);
   const service = await startService({
     name,
     args: [join(repoRoot, 'app', 'main.ts')],
-    env: { ...baseEnv, UNICS_CONFIG: configFile, PORT: String(ctx.port), LOG_LEVEL: 'warn' },
+    env: { ...baseEnv, UNICS_CONFIG: configFile, PORT: String(ctx.port), LOG_LEVEL: 'warn', UNICS_BENCH_PROBE_FILE: probeFile },
     ready: graphqlProbe(url, { authorization: headers.authorization }),
-    ...(ctx.nodeOptions ? { nodeOptions: ctx.nodeOptions } : {}),
+    nodeOptions: ['--import', join(repoRoot, 'bench', 'gateway', 'process-probe.ts'), ...(ctx.nodeOptions ?? [])],
   });
-  return { name, url, headers, service, versions: {} };
+  return { name, url, headers, service, versions: {}, processStats: probeReader(service.pid, probeFile) };
 }

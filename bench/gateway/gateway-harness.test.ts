@@ -15,6 +15,8 @@ import { parseOptions } from './gateway.bench.ts';
 import { schedule, summarizeOpenLoop } from './open-loop.ts';
 import { canonicalAnswer, expectedAnswer, firstDifference, LIST_IDS, requestBody } from './queries.ts';
 import { goalChecks, median, resultsTable, summarize, type Cell } from './report.ts';
+import { gcTotals, lastStats, processStatsTable, summarizeGc, type ProcessStats } from './process-stats.ts';
+import { processNote } from './results-section.ts';
 import { createRssSampler, parseVmRssKb } from './rss-sampler.ts';
 import { unicsBenchConfig } from './unics-config.ts';
 import { foldersOf } from './uncommitted-code.ts';
@@ -203,5 +205,44 @@ describe('gateway bench peers and config', () => {
     expect(s.topFunctions[0]!.fn).toBe('execute execution/execute.js:10');
     expect(areaOf('file:///r/node_modules/@apollo/server/dist/esm/x.js', 'f')).toBe('@apollo/server');
     expect(areaOf('node:internal/deps/undici/undici', 'f')).toBe('node:undici');
+  });
+});
+
+describe('gateway bench: what the UniCS process measured itself', () => {
+  const stats: ProcessStats = {
+    windowMs: 10_000,
+    eventLoopDelayMs: { p50: 10.4, p99: 24.2, max: 41 },
+    gc: summarizeGc([
+      { kind: 1, durationMs: 3.04 },
+      { kind: 1, durationMs: 12.51 },
+      { kind: 2, durationMs: 20 },
+      { kind: 4, durationMs: 1 },
+      { kind: 99, durationMs: 500 }, // unknown kinds are not counted
+    ]),
+    memoryMb: { rss: 230.4, heapTotal: 120, heapUsed: 80.2, external: 12 },
+  };
+
+  it('sums GC pauses by kind and in all', () => {
+    expect(stats.gc).toEqual({ minor: { count: 2, totalMs: 15.6, maxMs: 12.5 }, major: { count: 1, totalMs: 20, maxMs: 20 }, incremental: { count: 1, totalMs: 1, maxMs: 1 } });
+    expect(gcTotals(stats)).toEqual({ count: 4, totalMs: 36.6, maxMs: 20 });
+  });
+
+  it('reads the last complete line the probe wrote', () => {
+    expect(lastStats(`${JSON.stringify({ ...stats, windowMs: 1 })}\n${JSON.stringify(stats)}\n`)).toEqual(stats);
+    expect(lastStats('')).toBeUndefined();
+    expect(lastStats('{"windowMs":')).toBeUndefined();
+  });
+
+  it('puts each fixed-rate profile run of UniCS beside its p99 in the results', () => {
+    expect(processStatsTable([{ label: 'profile @300 req/s, round 1', p99Ms: 55.55, stats }])).toContain('| profile @300 req/s, round 1 | 55.6 | 24.2 / 41 | 4, 36.6, 0.4 % | 12.5 / 20 | 80.2 / 230.4 |');
+    const cell: Cell = {
+      contender: 'unics',
+      query: 'profile',
+      throughput: [],
+      rate: [{ round: 2, targetRps: 300, achievedRps: 300, p50Ms: 20, p99Ms: 40, errors: 0, process: stats }],
+      peakRssBytes: 0,
+    };
+    expect(processNote([cell])).toContain('| profile @300 req/s, round 2 | 40 |');
+    expect(processNote([{ ...cell, rate: [] }])).toBe('');
   });
 });

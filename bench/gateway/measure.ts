@@ -106,8 +106,10 @@ export async function rateRound(c: RunningContender, query: QueryName, counter: 
     return { round, targetRps: rate, achievedRps: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, errors: 0, saturatedAtRps: closedLoopRps };
   }
   const before = await settle(counter);
+  await c.processStats?.(); // starts the process's measurement window
   const r = await load(c, query, { connections: s.rateConnections, durationSeconds: s.durationSeconds, overallRate: rate });
-  return { round, targetRps: rate, achievedRps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, settled: before };
+  const own = await c.processStats?.();
+  return { round, targetRps: rate, achievedRps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, settled: before, ...(own ? { process: own } : {}) };
 }
 
 /** A short closed-loop run whose numbers are thrown away (JIT, connection pools, WSDL and token fetches). */

@@ -1,6 +1,7 @@
 // Turns the gateway benchmark's measurements into medians, ratios against Hive Gateway, goal checks and Markdown.
 // Pure: the numbers in, text out (unit-tested in gateway-harness.test.ts).
 import { markdownTable, round } from '../lib/stats.ts';
+import type { ProcessStats } from './process-stats.ts';
 import type { ContenderName, QueryName } from './queries.ts';
 import { perClientRequest, SOURCES, type SourceCounts } from './upstream-counter.ts';
 
@@ -35,6 +36,8 @@ export interface RateRound {
   readonly settled?: Settled;
   /** Set when the run was skipped: the closed-loop throughput of the round (req/s) was too far below the rate. */
   readonly saturatedAtRps?: number;
+  /** What the contender's own process measured during the run (UniCS: event-loop delay, GC pauses). */
+  readonly process?: ProcessStats;
 }
 
 export interface Cell {

@@ -8,6 +8,7 @@ import { repoRoot, versions as unicsVersions } from '../lib/results.ts';
 import { updateResultsSection } from '../lib/results-md.ts';
 import { goalChecks, goalsTable, LABELS, ratioVsHive, resultsTable, summarize, type Cell, type Row } from './report.ts';
 import type { RunSettings } from './measure.ts';
+import { processStatsTable } from './process-stats.ts';
 import type { QueryName } from './queries.ts';
 
 export interface RawGatewayResults {
@@ -100,6 +101,23 @@ function loadNote(cells: readonly Cell[]): string {
   return `The machine is shared: its 1-minute load average was ${round(Math.min(...loads), 1)}–${round(Math.max(...loads), 1)} when the runs started (2 cores), so compare within this run, not across runs.`;
 }
 
+/**
+ * What UniCS's own process contributed to its fixed-rate latency: event-loop delay and GC pauses it measured during
+ * each profile run (process-probe.ts), beside the p99 the client saw; the rest is the machine and the upstreams.
+ */
+export function processNote(cells: readonly Cell[]): string {
+  const windows = cells
+    .filter((c) => c.contender === 'unics' && c.query === 'profile')
+    .flatMap((c) => c.rate.flatMap((r) => (r.process ? [{ label: `profile @${r.targetRps} req/s, round ${r.round}`, p99Ms: r.p99Ms, stats: r.process }] : [])));
+  if (windows.length === 0) return '';
+  return [
+    'UniCS\'s own process during the fixed-rate profile runs (measured inside it by bench/gateway/process-probe.ts: event-loop delay at 10 ms resolution, every GC pause): ' +
+      'a p99 far above the event-loop delay and the GC pauses is time spent outside UniCS (the simulators, the load generator, other processes on the two cores).',
+    '',
+    processStatsTable(windows),
+  ].join('\n');
+}
+
 /** Writes the Gateway section and returns its Markdown. */
 export function writeGatewaySection(raw: RawGatewayResults, file: string): string {
   const rows = raw.cells.map(summarize);
@@ -128,6 +146,8 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
     cpuNote(rows),
     '',
     sharingNote(rows),
+    '',
+    processNote(raw.cells),
     '',
     'Goals for UniCS\'s live path (issue 4):',
     '',
