@@ -112,6 +112,8 @@ describe('gateway bench load and sampling', () => {
     expect(parseOptions(['--quick']).settings.durationSeconds).toBe(2);
     expect(parseOptions(['--only=unics,hive', '--rounds=3']).contenders).toEqual(['unics', 'hive']);
     expect(() => parseOptions(['--only=apollo-router'])).toThrow('--only: unknown contender apollo-router');
+    expect(parseOptions(['--unics-node-flags=--max-semi-space-size=16  --max-old-space-size=1024']).unicsNodeFlags).toEqual(['--max-semi-space-size=16', '--max-old-space-size=1024']);
+    expect(parseOptions([]).unicsNodeFlags).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 // npm run bench -- gateway [--quick] [--only=unics,hive] [--rounds=N] [--duration=S] [--profile]
+//                          [--unics-node-flags="--max-semi-space-size=16 …"]
 //
 // UniCS's live path (no views, no connector cache) against two peers, in one run, on the same simulators (own
 // process, 2 ms upstream latency) and the same data, each contender in its own process, load from autocannon in
@@ -43,6 +44,8 @@ export interface BenchOptions {
   readonly settings: RunSettings;
   readonly profile: boolean;
   readonly quick: boolean;
+  /** Extra node flags for UniCS (e.g. V8 heap sizes, docs/adr/0008), from --unics-node-flags="…". */
+  readonly unicsNodeFlags: readonly string[];
 }
 
 export function parseOptions(args: readonly string[]): BenchOptions {
@@ -68,6 +71,7 @@ export function parseOptions(args: readonly string[]): BenchOptions {
     settings: { connections: 32, durationSeconds: num('duration', quick ? 2 : 10), rate: { profile: 300, list: 20 }, rateConnections: 100 },
     profile: flag('profile') !== undefined,
     quick,
+    unicsNodeFlags: (flag('unics-node-flags')?.slice('--unics-node-flags='.length) ?? '').split(/\s+/).filter(Boolean),
   };
 }
 
@@ -100,7 +104,8 @@ export async function main(args: string[] = []): Promise<void> {
     for (const name of o.contenders) {
       say(`starting ${name}`);
       try {
-        const c = await startContender(name, { sims: sims.urls, port: await freePort(), workDir });
+        const nodeOptions = name === 'unics' && o.unicsNodeFlags.length > 0 ? { nodeOptions: o.unicsNodeFlags } : {};
+        const c = await startContender(name, { sims: sims.urls, port: await freePort(), workDir, ...nodeOptions });
         running.push(c);
         samplers.set(name, createRssSampler(c.service.pid));
       } catch (err) {
