@@ -30,6 +30,7 @@ export const defaultContenders: readonly ThroughputContender[] = [
   { name: 'kafkajs (count), 4 MB fetches per partition', client: 'kafkajs', kafkajs: kafkajsLargeFetch },
   { name: '@platformatic/kafka (count), 10 MB fetches', client: 'platformatic', platformatic: platformaticFetch },
   { name: '@platformatic/kafka + JSON.parse, 10 MB fetches', client: 'platformatic-parse', platformatic: platformaticFetch },
+  { name: 'reference: createCdcConsumer + one Redis HSET per change', client: 'pipeline', pipeline: { module: 'bench/cdc/reference-pipeline.ts', export: 'createReferenceThroughputPipeline' } },
 ];
 
 export interface ThroughputRow {
