@@ -176,11 +176,11 @@ export function createViewPipeline(opts: ViewPipelineOptions): ViewPipeline {
     }
     if (batchSource !== undefined) backlog.set(`${batch.topic}:${batch.partition}`, { source: batchSource, lag: batch.lagMessages, atMs: appliedAtMs });
     // A watermark never claims more than was applied, nor a time ahead of this clock (a source's stamps may be).
-    for (const [source, tsMs] of marks) {
-      if (!behind(source, appliedAtMs)) await store.advanceWatermark(tenant, source, { tsMs: Math.min(tsMs, appliedAtMs), appliedAtMs });
-    }
-
-    await published;
+    // Written while the changefeed publishes (both after the apply): one round trip less on the critical path.
+    const watermarks = [...marks]
+      .filter(([source]) => !behind(source, appliedAtMs))
+      .map(([source, tsMs]) => store.advanceWatermark(tenant, source, { tsMs: Math.min(tsMs, appliedAtMs), appliedAtMs }));
+    await Promise.all([...watermarks, published]);
     events.emit('view.applied', { changes: ops.length, views: composed.length, ignored, durationMs: now() - t0 });
     return { rejected };
   }

@@ -12,7 +12,9 @@
 -- Positions are strings that sort like the source's log; a version whose position is not greater than the stored one
 -- is ignored, so replays and duplicates change nothing. An empty position always applies.
 --
--- ARGV: prefix, spec (JSON: {parts: [{name, link, children: [name]}]}), then 12 values per op:
+-- ARGV: prefix, spec (JSON: {parts: [{name, link, children: [name]}]}), and the operations as one JSON array (one
+-- argument instead of twelve per operation: encoding thousands of arguments cost the client more than the script
+-- costs Redis), each an array of 12 strings:
 --   target (r|p|c), id, pos, source, ts ('' when unknown), deleted ('1'|'0'), record ('' when deleted), keep (JSON
 --   array of fields to keep from the stored record, or ''), a1, a2, a3, a4
 --   root:  a1 = links as JSON object ('' for a delete)
@@ -71,12 +73,12 @@ local function merged(stored, record, keep)
   return cjson.encode(new)
 end
 
-local n = (#ARGV - 2) / 12
-for i = 0, n - 1 do
+local ops = cjson.decode(ARGV[3])
+for i = 0, #ops - 1 do
   current = i
-  local o = 2 + i * 12
-  local target, id, pos, source, ts, deleted, record, keep = ARGV[o + 1], ARGV[o + 2], ARGV[o + 3], ARGV[o + 4], ARGV[o + 5], ARGV[o + 6], ARGV[o + 7], ARGV[o + 8]
-  local a1, a2, a3, a4 = ARGV[o + 9], ARGV[o + 10], ARGV[o + 11], ARGV[o + 12]
+  local op = ops[i + 1]
+  local target, id, pos, source, ts, deleted, record, keep = op[1], op[2], op[3], op[4], op[5], op[6], op[7], op[8]
+  local a1, a2, a3, a4 = op[9], op[10], op[11], op[12]
 
   if target == 'r' then
     local key = P .. 'r:' .. id

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { ClientContext, Redis, Result } from 'ioredis';
 import type { RowOp } from './project-change.ts';
 import type { ViewDefinition } from './view-definition.ts';
-import { compositionSpec, keyPrefix, type TouchedView, type ViewStore, type Watermark } from './view-store.ts';
+import { compositionSpec, keyPrefix as prefixOf, type TouchedView, type ViewStore, type Watermark } from './view-store.ts';
 
 const APPLY_SCRIPT = readFileSync(new URL('./redis-view-store.lua', import.meta.url), 'utf8');
 const COMPOSE_SCRIPT = readFileSync(new URL('./redis-view-compose.lua', import.meta.url), 'utf8');
@@ -27,6 +27,8 @@ export interface RedisViewStoreOptions {
   readonly definition: ViewDefinition;
   /** Most row operations per script call: bounds how long one call holds Redis (reads wait meanwhile). Default 100. */
   readonly maxOpsPerCall?: number;
+  /** Where the store's keys start. Default "unics:view:". */
+  readonly keyPrefix?: string;
 }
 
 declare module 'ioredis' {
@@ -64,6 +66,8 @@ export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore 
   const { redis, definition } = options;
   const maxOps = options.maxOpsPerCall ?? 100;
   const spec = compositionSpec(definition);
+  const base = options.keyPrefix;
+  const keyPrefix = (def: ViewDefinition, tenant: string) => prefixOf(def, tenant, base);
   if (typeof (redis as Partial<Redis>).unicsViewApply !== 'function') {
     redis.defineCommand('unicsViewApply', { numberOfKeys: 0, lua: APPLY_SCRIPT });
     redis.defineCommand('unicsViewCompose', { numberOfKeys: 0, lua: COMPOSE_SCRIPT });
@@ -89,7 +93,7 @@ export function createRedisViewStore(options: RedisViewStoreOptions): ViewStore 
       if (ops.length === 0) return [];
       const pipeline = redis.pipeline();
       for (let i = 0; i < ops.length; i += maxOps) {
-        pipeline.unicsViewApply(prefix, spec, ...ops.slice(i, i + maxOps).flatMap(opArgs));
+        pipeline.unicsViewApply(prefix, spec, JSON.stringify(ops.slice(i, i + maxOps).map(opArgs)));
       }
       const results = (await pipeline.exec()) ?? [];
       results.forEach(([err, value], call) => {

@@ -62,5 +62,8 @@ export function compositionSpec(def: ViewDefinition): string {
   return JSON.stringify({ parts: def.parts.map((p) => ({ name: p.name, link: p.link, children: p.children.map((c) => c.name) })) });
 }
 
+/** Where every view key starts unless a store is given another prefix. */
+export const DEFAULT_KEY_PREFIX = 'unics:view:';
+
 /** Key prefix of one view of one tenant. Tenant names are validated by the auth layer (no ':' inside). */
-export const keyPrefix = (def: ViewDefinition, tenant: string) => `unics:view:${def.name}:${tenant}:`;
+export const keyPrefix = (def: ViewDefinition, tenant: string, base: string = DEFAULT_KEY_PREFIX) => `${base}${def.name}:${tenant}:`;

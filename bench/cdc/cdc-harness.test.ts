@@ -87,12 +87,12 @@ describe('freshness join for the view pipeline hook', () => {
     expect(isoToMicros('yesterday')).toBeNaN();
   });
 
-  it('matches each commit with the first time its order and updated_at were seen', () => {
+  it('matches each commit with the first time its order and updated_at (to the millisecond, as GraphQL serves it) were seen', () => {
     const c = commit(7, 10_000, { orderId: 'O0000007', updatedAtUs: 1_795_462_876_000_123 });
     const seen = [
-      { orderId: 'O0000007', updatedAt: '2026-11-23T19:41:16.000123Z', visibleAt: T + 10_040 },
+      { orderId: 'O0000007', updatedAt: '2026-11-23T19:41:16.000Z', visibleAt: T + 10_040 },
       { orderId: 'O0000007', updatedAt: '2026-11-23T19:41:16.000123Z', visibleAt: T + 10_020 },
-      { orderId: 'O0000007', updatedAt: '2026-11-23T19:41:16.000124Z', visibleAt: T + 10_001 }, // another update
+      { orderId: 'O0000007', updatedAt: '2026-11-23T19:41:16.001Z', visibleAt: T + 10_001 }, // another update
     ];
     expect(freshnessOf([commit(1, 0), c], seen, 5_000)).toEqual({ samples: [20], missing: 0 });
     expect(freshnessOf([c], [], 0)).toEqual({ samples: [], missing: 1 });

@@ -66,11 +66,14 @@ export function isoToMicros(iso: string): number {
   return Date.parse(`${m[1]}${m[3]}`) * 1000 + Number((m[2] ?? '').padEnd(6, '0'));
 }
 
-/** Joins commits with the first time each (order, updated_at) was seen. */
+/**
+ * Joins commits with the first time each (order, updated_at) was seen. updated_at is compared to the millisecond:
+ * GraphQL serves Order.updatedAt as ISO text with milliseconds (as the shop's own API does).
+ */
 export function freshnessOf(commits: readonly Commit[], seen: readonly VisibleOrder[], warmupMs: number): { samples: number[]; missing: number } {
   const firstSeen = new Map<string, number>();
   for (const v of seen) {
-    const k = `${v.orderId}@${isoToMicros(v.updatedAt)}`;
+    const k = `${v.orderId}@${Math.floor(isoToMicros(v.updatedAt) / 1000)}`;
     if (!firstSeen.has(k) || firstSeen.get(k)! > v.visibleAt) firstSeen.set(k, v.visibleAt);
   }
   const start = commits.reduce((m, c) => Math.min(m, c.sentAt), Infinity);
@@ -78,7 +81,7 @@ export function freshnessOf(commits: readonly Commit[], seen: readonly VisibleOr
   let missing = 0;
   for (const c of commits) {
     if (c.sentAt < start + warmupMs) continue;
-    const at = firstSeen.get(`${c.orderId}@${c.updatedAtUs}`);
+    const at = firstSeen.get(`${c.orderId}@${Math.floor(c.updatedAtUs / 1000)}`);
     if (at === undefined) missing++;
     else samples.push(at - c.committedAt);
   }
