@@ -41,6 +41,8 @@ export function positionKey(p: ChangePosition | null): string {
   return `${commit}:${p.lsn.toString().padStart(PAD, '0')}:${p.snapshot ? '0' : '1'}`;
 }
 
+const ZONED_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3,9}Z$/;
+
 function convert(value: unknown, as: 'text' | 'int' | 'iso-time' | 'lower'): unknown {
   if (value === null || value === undefined) return null;
   switch (as) {
@@ -53,7 +55,9 @@ function convert(value: unknown, as: 'text' | 'int' | 'iso-time' | 'lower'): unk
       return n;
     }
     case 'iso-time': {
-      // Debezium sends timestamptz as ISO text with microseconds and timestamp (without zone) as epoch numbers.
+      // Debezium sends timestamptz as ISO text with microseconds (its ZonedTimestamp, UTC): cut to milliseconds
+      // without parsing; timestamp (without zone) comes as epoch numbers; anything else is parsed.
+      if (typeof value === 'string' && value.length >= 24 && value.endsWith('Z') && ZONED_UTC.test(value)) return `${value.slice(0, 23)}Z`;
       const ms = typeof value === 'number' ? (value > 1e14 ? value / 1000 : value) : Date.parse(String(value));
       return Number.isFinite(ms) ? new Date(ms).toISOString() : value;
     }
