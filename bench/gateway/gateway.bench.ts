@@ -44,7 +44,7 @@ export interface BenchOptions {
   readonly settings: RunSettings;
   readonly profile: boolean;
   readonly quick: boolean;
-  /** Extra node flags for UniCS (e.g. V8 heap sizes, docs/adr/0008), from --unics-node-flags="…". */
+  /** Extra node flags for UniCS (e.g. V8 heap sizes, docs/adr/0009), from --unics-node-flags="…". */
   readonly unicsNodeFlags: readonly string[];
 }
 
