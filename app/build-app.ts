@@ -10,14 +10,13 @@ import { builtinConnectorKinds, createConnectorEmitter, createConnectorRegistry,
 import { traceConnectorCalls } from '../connectors/connector-tracing.ts';
 import { createGateway, createTokenVerifier, type Gateway } from '../gateway/index.ts';
 import { createApolloTracingPlugin, type Tracing } from '../gateway/tracing/index.ts';
-import type { ViewDefinition } from '../materialized-views/index.ts';
+import type { ViewDefinition } from '../materialized-views/view-definition.ts';
 import { createMemoryChangeFeed, createSchemaModule, defaultSourceMap, type MemoryChangeFeed, type SourceMap } from '../schema/index.ts';
 import { authSettings, DEV_SECRET_WARNING, type AuthSettings } from './auth-settings.ts';
 import type { Config } from './config.ts';
 import { createConnectorReadiness } from './connector-readiness.ts';
 import type { EmbeddedDemo } from './embedded-demo.ts';
-import { startCaptures } from './start-captures.ts';
-import { startViews, type StartedViews } from './start-views.ts';
+import type { StartedViews } from './start-views.ts';
 
 export interface App {
   readonly config: Config;
@@ -91,9 +90,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     lifecycle.add('connectors', () => loaded.close());
     if (tracing) traceConnectorCalls(events, tracing.tracer, { connectorKind: (name) => loaded.connectors.get(name)?.kind });
 
-    await startCaptures(config, { log, clock, lifecycle });
+    // Imported only when configured: a live-only gateway loads neither kafkajs nor the views (≈200 modules).
+    if (config.capture.length > 0 && (config.services.kafkaBrokers === undefined || config.services.redisUrl === undefined)) {
+      // Like the views, capture runs only with the real services; without them the gateway reads live.
+      log.warn({ captures: config.capture.map((c) => c.name) }, 'capture: not started: it needs services.kafkaBrokers (where changes go) and services.redisUrl (where positions are kept); set KAFKA_BROKERS and REDIS_URL to run it');
+    } else if (config.capture.length > 0) {
+      const { startCaptures } = await import('./start-captures.ts');
+      await startCaptures(config, { log, clock, lifecycle });
+    }
     const changeFeed = createMemoryChangeFeed();
-    const views = await startViews(config, { log, clock, metrics, changeFeed, lifecycle, ...(deps.viewDefinition ? { definition: deps.viewDefinition } : {}) });
+    let views: StartedViews | undefined;
+    if (config.views.enabled ?? (config.services.kafkaBrokers !== undefined && config.services.redisUrl !== undefined)) {
+      const { startViews } = await import('./start-views.ts');
+      views = await startViews(config, { log, clock, metrics, changeFeed, lifecycle, ...(deps.viewDefinition ? { definition: deps.viewDefinition } : {}) });
+    }
     const schema = createSchemaModule({
       connectors: loaded.connectors,
       sources: sourceMapOf(config),
