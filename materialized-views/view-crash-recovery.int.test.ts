@@ -147,23 +147,7 @@ describe('views after a SIGKILL of the pipeline mid-stream', () => {
       const [doc] = await store.read(src.tenant, contactOf('K1'));
       return doc && parseViewDoc(doc).parts.orders?.some((o) => o.id === 'END') ? true : undefined;
     }, { timeoutMs: 120_000, intervalMs: 100, what: 'the end marker in the views' });
-    const admin = src.kafka.admin();
-    await admin.connect();
-    try {
-      await waitFor(async () => {
-        for (const topic of src.topics) {
-          const ends = await admin.fetchTopicOffsets(topic);
-          const [group] = await admin.fetchOffsets({ groupId, topics: [topic] });
-          for (const end of ends) {
-            const committed = group?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-            if (end.high !== '0' && BigInt(committed) < BigInt(end.high)) return undefined;
-          }
-        }
-        return true;
-      }, { timeoutMs: 120_000, intervalMs: 200, what: 'every partition consumed' });
-    } finally {
-      await admin.disconnect();
-    }
+    await src.waitUntilConsumed(groupId, 120_000);
 
     // The full comparison: every contact's view against the tables.
     const def = src.definition;

@@ -165,23 +165,7 @@ describe('the view pipeline on PostgreSQL + Debezium + Kafka + Redis', () => {
     for (const m of history) await src.producer.send({ topic: m.topic, messages: [{ key: m.key, value: m.value }] });
 
     // Wait until the pipeline has consumed all of it (its committed offsets reach the end of every partition).
-    const admin = src.kafka.admin();
-    await admin.connect();
-    try {
-      await waitFor(async () => {
-        for (const topic of src.topics) {
-          const ends = await admin.fetchTopicOffsets(topic);
-          const [group] = await admin.fetchOffsets({ groupId, topics: [topic] });
-          for (const end of ends) {
-            const committed = group?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-            if (end.high !== '0' && BigInt(committed) < BigInt(end.high)) return undefined;
-          }
-        }
-        return true;
-      }, { timeoutMs: 30_000, intervalMs: 100, what: 'the pipeline to consume the replays' });
-    } finally {
-      await admin.disconnect();
-    }
+    await src.waitUntilConsumed(groupId, 30_000);
     const after = await readView('C1');
     expect(history.length).toBeGreaterThanOrEqual(8);
     expect(after?.version).toBe(before?.version);

@@ -6,6 +6,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
 import { ensureTopics } from '../../cdc/ensure-topics.ts';
 import { shopSchemaSql } from '../../examples/legacy/shop/shop-seed.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import { customer360 } from '../customer-360.ts';
 import type { ViewDefinition } from '../view-definition.ts';
 
@@ -33,6 +34,8 @@ export interface IsolatedSources {
   readonly producer: Producer;
   /** Topics the pipeline reads (created before it subscribes, with 4 partitions like Debezium's). */
   readonly topics: readonly string[];
+  /** Waits until consumer group `groupId` has committed the end of every partition of `topics`. */
+  waitUntilConsumed(groupId: string, timeoutMs: number): Promise<void>;
   /** Produces a CRM contact change as the poll capture does. */
   contactChange(op: 'r' | 'c' | 'u', contact: Record<string, unknown>, lsn: number, tsMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +66,25 @@ export async function createIsolatedSources(env: { KAFKA_BROKERS: string; DATABA
     kafka,
     producer,
     topics,
+    async waitUntilConsumed(groupId, timeoutMs) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await waitFor(async () => {
+          for (const topic of topics) {
+            const ends = await admin.fetchTopicOffsets(topic);
+            const [group] = await admin.fetchOffsets({ groupId, topics: [topic] });
+            for (const end of ends) {
+              const committed = group?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+              if (end.high !== '0' && BigInt(committed) < BigInt(end.high)) return undefined;
+            }
+          }
+          return true;
+        }, { timeoutMs, intervalMs: 100, what: `group ${groupId} to consume every partition` });
+      } finally {
+        await admin.disconnect();
+      }
+    },
     async contactChange(op, contact, lsn, tsMs = Date.now()) {
       await producer.send({
         topic: crmTopic,
