@@ -5,6 +5,7 @@
 //   (a tombstone when the view is deleted), header `unics-tenant`.
 // - In process, for the embedded demo and tests.
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import type { Admin, Message, Producer } from 'kafkajs';
 import { ensureTopics } from '../cdc/ensure-topics.ts';
 import type { ChangeReason } from './describe-change.ts';
@@ -96,18 +97,25 @@ export async function ensureViewTopic(admin: Admin, topic: string = CUSTOMER360_
  * becomes a tombstone.
  */
 export function createKafkaViewTopicSink(producer: Producer, store: Pick<ViewStore, 'read'>, topic: string = CUSTOMER360_TOPIC): ViewChangeSink {
+  // A view composed once may answer two batches that touched it (the later read sees the newer version): each
+  // version of a view goes to the topic once, so the last version published per customer is remembered.
+  const published = new LRUCache<string, number>({ max: 100_000 });
   return {
     name: `kafka:${topic}`,
     async publish(changes) {
       const byTenant = new Map<string, ViewChange[]>();
       for (const c of changes) byTenant.set(c.tenant, [...(byTenant.get(c.tenant) ?? []), c]);
       const messages: Message[] = [];
+      const sent: Array<[string, number]> = [];
       for (const [tenant, list] of byTenant) {
         const docs = await store.read(tenant, list.map((c) => c.customerId));
         list.forEach((c, i) => {
           const doc = c.deleted ? null : (docs[i] ?? null);
           // The view text is embedded as it is: no second parse and serialization per change.
           const version = doc === null ? c.version : parseVersion(doc, c.version);
+          const key = `${tenant}\u0000${c.customerId}`;
+          if (doc !== null && (published.get(key) ?? -1) >= version) return;
+          sent.push([key, version]);
           messages.push({
             key: c.customerId,
             value: doc === null ? null : `{"tenant":${JSON.stringify(tenant)},"customerId":${JSON.stringify(c.customerId)},"version":${version},"view":${doc}}`,
@@ -116,6 +124,8 @@ export function createKafkaViewTopicSink(producer: Producer, store: Pick<ViewSto
         });
       }
       if (messages.length > 0) await producer.send({ topic, messages });
+      // Remembered only once sent: a failed send is retried whole.
+      for (const [key, version] of sent) published.set(key, version);
     },
   };
 }
