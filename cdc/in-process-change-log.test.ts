@@ -29,7 +29,9 @@ describe('in-process change log', () => {
     const dead: string[] = [];
     await changeLog.send({ topic: 'unics.shop.orders', messages: [change(1, 10), { key: null, value: 'not json' }, change(2, 11)] });
     const consumer = changeLog.consumer({ groupId: 'g', topics: [/^unics\.shop\./], apply, log, maxBatchMessages: 2 });
-    consumer.events.on('cdc.dead_letter', (e) => dead.push(`${e.topic}@${e.offset}`));
+    consumer.events.on('cdc.dead_letter', (e) => {
+      dead.push(`${e.topic}@${e.offset}`);
+    });
     await consumer.start();
     await waitFor(() => seen.length === 2, 'two changes');
     expect(seen).toEqual(['O1', 'O2']);
@@ -64,7 +66,9 @@ describe('in-process change log', () => {
       },
     });
     const attempts: number[] = [];
-    consumer.events.on('cdc.apply_failed', (e) => attempts.push(e.attempt));
+    consumer.events.on('cdc.apply_failed', (e) => {
+      attempts.push(e.attempt);
+    });
     await consumer.start();
     await changeLog.send({ topic: 't', messages: [change(1, 1), change(2, 2)] });
     await waitFor(() => applied.length === 2, 'the batch after two failures');
