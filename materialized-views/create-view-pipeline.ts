@@ -4,6 +4,7 @@
 // loses or double-applies a change. Heartbeats and applied changes move each source's watermark, from which readers
 // compute freshness; an instance that is behind on a source's partitions does not move that source's watermark.
 import { createCdcConsumer, type AppliedBatch, type ApplyResult, type CdcConsumer } from '../cdc/create-cdc-consumer.ts';
+import type { InProcessChangeLog } from '../cdc/in-process-change-log.ts';
 import type { Logger } from '../common/logger.ts';
 import { createEmitter, type Emitter } from '../common/typed-events.ts';
 import { describeChange, type ChangeReason } from './describe-change.ts';
@@ -43,6 +44,8 @@ export interface ViewPipelineOptions {
   /** The tenant whose views these sources feed. */
   readonly tenant: string;
   readonly brokers: readonly string[];
+  /** Read an in-process change log instead of Kafka (the embedded demo); `brokers` is then ignored. */
+  readonly changeLog?: InProcessChangeLog;
   /** Default `unics-views-<view name>`. */
   readonly groupId?: string;
   /** The change topics (names or patterns), e.g. ["unics.crm.contacts", /^unics\.shop\./, "unics.helpdesk.tickets"]. */
@@ -185,8 +188,7 @@ export function createViewPipeline(opts: ViewPipelineOptions): ViewPipeline {
     return { rejected };
   }
 
-  const consumer = createCdcConsumer({
-    brokers: opts.brokers,
+  const consumerOptions = {
     groupId: opts.groupId ?? `unics-views-${definition.name}`,
     topics: [...opts.topics, ...Object.keys(heartbeats)],
     apply,
@@ -195,7 +197,8 @@ export function createViewPipeline(opts: ViewPipelineOptions): ViewPipeline {
     ...(opts.partitionsConsumedConcurrently !== undefined ? { partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently } : {}),
     ...(opts.maxBatchMessages !== undefined ? { maxBatchMessages: opts.maxBatchMessages } : {}),
     now,
-  });
+  };
+  const consumer = opts.changeLog ? opts.changeLog.consumer(consumerOptions) : createCdcConsumer({ ...consumerOptions, brokers: opts.brokers });
 
   return {
     events,
