@@ -46,6 +46,11 @@ export interface AppDeps {
   readonly progress?: (message: string) => void;
   /** The materialized view's definition; default customer360 (tests point it at tables of their own). */
   readonly viewDefinition?: ViewDefinition;
+  /**
+   * Views the caller started, used instead of config.views (the gateway benchmark's ceiling: the same server with
+   * every view already in process memory, bench/gateway/unics-memory-views.ts).
+   */
+  readonly views?: StartedViews;
 }
 
 function sourceMapOf(config: Config): SourceMap {
@@ -99,8 +104,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       await startCaptures(config, { log, clock, lifecycle });
     }
     const changeFeed = createMemoryChangeFeed();
-    let views: StartedViews | undefined;
-    if (config.views.enabled ?? (config.services.kafkaBrokers !== undefined && config.services.redisUrl !== undefined)) {
+    let views: StartedViews | undefined = deps.views;
+    if (views === undefined && (config.views.enabled ?? (config.services.kafkaBrokers !== undefined && config.services.redisUrl !== undefined))) {
       const { startViews } = await import('./start-views.ts');
       views = await startViews(config, { log, clock, metrics, changeFeed, lifecycle, ...(deps.viewDefinition ? { definition: deps.viewDefinition } : {}) });
     }

@@ -4,14 +4,17 @@
 //   hive          npx mesh-compose (bench/peers/hive/mesh.config.ts) once, then hive-gateway supergraph
 // Every contender gets NODE_ENV=production and logs at warn or above, so per-request logging costs nobody.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/results.ts';
+import type { DemoData } from '../../examples/legacy/demo-data.ts';
 import type { ContenderName } from './queries.ts';
 import { lastStats, type ProcessStats } from './process-stats.ts';
 import { graphqlProbe, startService, type ServiceProcess } from './service-process.ts';
 import { writeUnicsBenchConfig, unicsToken } from './unics-config.ts';
+import { fillRedisViews, stackRedisUrl } from './view-contenders.ts';
 import type { SourceName } from './upstream-counter.ts';
 
 export interface ContenderContext {
@@ -21,6 +24,8 @@ export interface ContenderContext {
   readonly workDir: string;
   /** Extra node flags for the contender (e.g. --cpu-prof). */
   readonly nodeOptions?: readonly string[];
+  /** The simulators' data (the view contenders fill their views with it). */
+  readonly data?: DemoData;
 }
 
 export interface RunningContender {
@@ -35,6 +40,8 @@ export interface RunningContender {
    * measured in it (event-loop delay, GC pauses), or undefined when the probe did not answer within 2 s.
    */
   readonly processStats?: () => Promise<ProcessStats | undefined>;
+  /** Removes what the contender left outside its process (the Redis views of unics-views); after service.stop(). */
+  readonly close?: () => Promise<void>;
 }
 
 /** Asks the probe in `pid` for its window (SIGUSR2) and waits for the line it appends to `file`. */
@@ -137,18 +144,50 @@ export async function startContender(name: ContenderName, ctx: ContenderContext)
       },
     };
   }
-  const configFile = writeUnicsBenchConfig(ctx.workDir, ctx.sims, ctx.port);
-  const token = await unicsToken(configFile);
-  const url = `${base}/graphql`;
+  if (name === 'unics-views' || name === 'unics-memory-views') return startUnicsWithViews(name, ctx);
+  return startUnics(name, ctx, [join(repoRoot, 'app', 'main.ts')], writeUnicsBenchConfig(ctx.workDir, ctx.sims, ctx.port), 'demo');
+}
+
+/** UniCS as a process of its own (`args`: the entry and its arguments) on `configFile`, with the process probe. */
+async function startUnics(name: ContenderName, ctx: ContenderContext, args: readonly string[], configFile: string, tenant: string, env: Record<string, string> = {}): Promise<RunningContender> {
+  const token = await unicsToken(configFile, tenant);
+  const url = `http://127.0.0.1:${ctx.port}/graphql`;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   // The probe measures UniCS's own event-loop delay and GC pauses per run (process-probe.ts).
   const probeFile = join(ctx.workDir, `unics-probe-${ctx.port}.jsonl`);
   const service = await startService({
     name,
-    args: [join(repoRoot, 'app', 'main.ts')],
-    env: { ...baseEnv, UNICS_CONFIG: configFile, PORT: String(ctx.port), LOG_LEVEL: 'warn', UNICS_BENCH_PROBE_FILE: probeFile },
+    args,
+    env: { ...baseEnv, UNICS_CONFIG: configFile, PORT: String(ctx.port), LOG_LEVEL: 'warn', UNICS_BENCH_PROBE_FILE: probeFile, ...env },
     ready: graphqlProbe(url, { authorization: headers.authorization }),
+    readyTimeoutMs: 180_000,
     nodeOptions: ['--import', join(repoRoot, 'bench', 'gateway', 'process-probe.ts'), ...(ctx.nodeOptions ?? [])],
   });
   return { name, url, headers, service, versions: {}, processStats: probeReader(service.pid, probeFile) };
+}
+
+/**
+ * UniCS's view path (view-contenders.ts): `unics-views` is `node app/main.ts` with views on, read from the stack's
+ * Redis (filled first by view-fill.ts under a tenant of this run's own); `unics-memory-views` is the same server
+ * with the same views in its process memory (unics-memory-views.ts).
+ */
+async function startUnicsWithViews(name: 'unics-views' | 'unics-memory-views', ctx: ContenderContext): Promise<RunningContender> {
+  if (ctx.data === undefined) throw new Error(`${name} needs the demo data to fill its views`);
+  const tenant = `bench${randomBytes(4).toString('hex')}`;
+  if (name === 'unics-memory-views') {
+    const configFile = writeUnicsBenchConfig(ctx.workDir, ctx.sims, ctx.port, { views: { tenant } });
+    const env = { UNICS_BENCH_SIMS: JSON.stringify(ctx.sims), UNICS_BENCH_CUSTOMERS: String(ctx.data.contacts.length) };
+    return startUnics(name, ctx, [join(repoRoot, 'bench', 'gateway', 'unics-memory-views.ts')], configFile, tenant, env);
+  }
+  const redisUrl = stackRedisUrl();
+  if (redisUrl === undefined) throw new Error('needs Redis for its views: set REDIS_URL or start the stack (npm run stack -- up)');
+  const filled = await fillRedisViews(redisUrl, tenant, ctx.sims, ctx.data);
+  try {
+    const configFile = writeUnicsBenchConfig(ctx.workDir, ctx.sims, ctx.port, { views: { tenant }, redisUrl });
+    const running = await startUnics(name, ctx, [join(repoRoot, 'app', 'main.ts')], configFile, tenant);
+    return { ...running, close: filled.clear };
+  } catch (err) {
+    await filled.clear();
+    throw err;
+  }
 }

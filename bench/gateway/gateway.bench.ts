@@ -24,7 +24,7 @@ import { uncommittedCode } from './uncommitted-code.ts';
 import { startContender, type RunningContender } from './contenders.ts';
 import { checkAnswer, rateRound, sequentialCost, throughputRound, warmUp, type RunSettings } from './measure.ts';
 import { profileUnics } from './profile-unics.ts';
-import { expectedAnswer, type ContenderName, type QueryName } from './queries.ts';
+import { expectedAnswer, VIEW_CONTENDERS, type ContenderName, type QueryName } from './queries.ts';
 import { writeGatewaySection } from './results-section.ts';
 import type { Cell, RateRound, ThroughputRound } from './report.ts';
 import { createRssSampler, type RssSampler } from './rss-sampler.ts';
@@ -34,7 +34,7 @@ import { createUpstreamCounter } from './upstream-counter.ts';
 export const LATENCY_MS = 2;
 export const CUSTOMERS = 10_000;
 const QUERIES: readonly QueryName[] = ['profile', 'list', 'profile-distinct'];
-const ALL: readonly ContenderName[] = ['unics', 'plain-apollo', 'hive'];
+const ALL: readonly ContenderName[] = ['unics', 'plain-apollo', 'hive', 'unics-views', 'unics-memory-views'];
 
 export interface BenchOptions {
   readonly contenders: readonly ContenderName[];
@@ -75,6 +75,9 @@ export function parseOptions(args: readonly string[]): BenchOptions {
   };
 }
 
+/** UniCS in each of its forms (live path, views in Redis, views in memory): the same node flags as `npm start`. */
+const isUnics = (name: ContenderName) => name === 'unics' || VIEW_CONTENDERS.includes(name);
+
 const say = (m: string) => process.stderr.write(`[gateway] ${m}\n`);
 
 export async function main(args: string[] = []): Promise<void> {
@@ -104,8 +107,8 @@ export async function main(args: string[] = []): Promise<void> {
     for (const name of o.contenders) {
       say(`starting ${name}`);
       try {
-        const nodeOptions = name === 'unics' && o.unicsNodeFlags.length > 0 ? { nodeOptions: o.unicsNodeFlags } : {};
-        const c = await startContender(name, { sims: sims.urls, port: await freePort(), workDir, ...nodeOptions });
+        const nodeOptions = isUnics(name) && o.unicsNodeFlags.length > 0 ? { nodeOptions: o.unicsNodeFlags } : {};
+        const c = await startContender(name, { sims: sims.urls, port: await freePort(), workDir, data, ...nodeOptions });
         running.push(c);
         samplers.set(name, createRssSampler(c.service.pid));
       } catch (err) {
@@ -159,7 +162,10 @@ export async function main(args: string[] = []): Promise<void> {
       }
     }
   } finally {
-    for (const c of [...running].reverse()) await c.service.stop();
+    for (const c of [...running].reverse()) {
+      await c.service.stop();
+      await c.close?.().catch((err: unknown) => say(`${c.name}: cleaning up failed: ${(err as Error).message}`));
+    }
     for (const s of samplers.values()) s.stop();
     await sims.service.stop();
     rmSync(workDir, { recursive: true, force: true });

@@ -17,7 +17,9 @@
 import type { DemoData } from '../../examples/legacy/demo-data.ts';
 
 export type QueryName = 'profile' | 'list' | 'profile-distinct';
-export type ContenderName = 'unics' | 'plain-apollo' | 'hive';
+/** unics-views and unics-memory-views: UniCS's view path, views in Redis and its ceiling, views in process memory. */
+export type ContenderName = 'unics' | 'plain-apollo' | 'hive' | 'unics-views' | 'unics-memory-views';
+export const VIEW_CONTENDERS: readonly ContenderName[] = ['unics-views', 'unics-memory-views'];
 
 export const PROFILE_ID = 'C000001';
 export const LIST_IDS: readonly string[] = Array.from({ length: 50 }, (_, i) => `C${String(i + 1).padStart(6, '0')}`);

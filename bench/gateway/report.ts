@@ -2,7 +2,7 @@
 // Pure: the numbers in, text out (unit-tested in gateway-harness.test.ts).
 import { markdownTable, round } from '../lib/stats.ts';
 import type { ProcessStats } from './process-stats.ts';
-import type { ContenderName, QueryName } from './queries.ts';
+import { VIEW_CONTENDERS, type ContenderName, type QueryName } from './queries.ts';
 import { perClientRequest, SOURCES, type SourceCounts } from './upstream-counter.ts';
 
 export interface ThroughputRound {
@@ -84,7 +84,13 @@ export const QUERY_LABELS: Record<QueryName, string> = {
   'profile-distinct': 'profile, another customer each request',
 };
 
-export const LABELS: Record<ContenderName, string> = { unics: 'UniCS', 'plain-apollo': 'plain Apollo Server', hive: 'Hive Gateway (Mesh)' };
+export const LABELS: Record<ContenderName, string> = {
+  unics: 'UniCS',
+  'plain-apollo': 'plain Apollo Server',
+  hive: 'Hive Gateway (Mesh)',
+  'unics-views': 'UniCS, views in Redis',
+  'unics-memory-views': 'UniCS, views in process memory (ceiling)',
+};
 
 export function summarize(cell: Cell): Row {
   const t = cell.throughput;
@@ -146,6 +152,45 @@ export function resultsTable(rows: readonly Row[], connections: number): string 
       'peak RSS MB': fmt(r.peakRssMb),
     })),
   );
+}
+
+/** Requests/s of UniCS with views in Redis over the same server with the views in process memory (the ceiling). */
+export function viewRatio(rows: readonly Row[], query: QueryName): number {
+  const v = rows.find((r) => r.contender === 'unics-views' && r.query === query && !r.failure);
+  const m = rows.find((r) => r.contender === 'unics-memory-views' && r.query === query && !r.failure);
+  return v && m ? v.rps / m.rps : Number.NaN;
+}
+
+/** The view path: both view contenders per query, with the ratio to the ceiling. */
+export function viewPathTable(rows: readonly Row[], connections: number): string {
+  return markdownTable(
+    rows
+      .filter((r) => VIEW_CONTENDERS.includes(r.contender))
+      .map((r) => ({
+        query: QUERY_LABELS[r.query],
+        contender: LABELS[r.contender],
+        [`req/s @${connections} conn`]: r.failure ? 'failed' : fmt(r.rps),
+        '× ceiling': r.failure ? '–' : fmt(r.contender === 'unics-views' ? viewRatio(rows, r.query) : 1, 2),
+        'p50 / p99 ms at a fixed rate (open loop)': latencyText(r),
+        'upstream req per client req (alone)': upstreamText(r.upstreamPerRequest),
+        'upstream per client req under load': r.failure ? '–' : fmt(r.upstreamPerRequestUnderLoad, 2),
+        'CPU ms per req': r.failure ? '–' : fmt(r.cpuMsPerRequest, 2),
+        errors: r.failure ? '–' : r.errors,
+        'peak RSS MB': fmt(r.peakRssMb),
+      })),
+  );
+}
+
+/** The issue's goal for the view path: at least half the ceiling's throughput, per query. */
+export function viewGoalChecks(rows: readonly Row[]): GoalCheck[] {
+  return (['profile', 'list'] as const).map((q) => {
+    const ratio = viewRatio(rows, q);
+    return {
+      goal: `views in Redis ≥ 0.5× the same server with the views in process memory (${q})`,
+      value: Number.isFinite(ratio) ? `${fmt(ratio, 2)}×` : 'not measured',
+      met: Number.isFinite(ratio) ? ratio >= 0.5 : undefined,
+    };
+  });
 }
 
 export interface GoalCheck {

@@ -6,10 +6,11 @@ import { basename, join } from 'node:path';
 import { round } from '../lib/stats.ts';
 import { repoRoot, versions as unicsVersions } from '../lib/results.ts';
 import { updateResultsSection } from '../lib/results-md.ts';
-import { goalChecks, goalsTable, LABELS, ratioVsHive, resultsTable, summarize, type Cell, type Row } from './report.ts';
+import { goalChecks, goalsTable, LABELS, ratioVsHive, resultsTable, summarize, viewGoalChecks, viewPathTable, type Cell, type Row } from './report.ts';
 import type { RunSettings } from './measure.ts';
 import { processStatsTable } from './process-stats.ts';
-import type { QueryName } from './queries.ts';
+import { VIEW_CONTENDERS, type QueryName } from './queries.ts';
+import { BENCH_VIEW_FRESHNESS_BUDGET } from './unics-config.ts';
 
 export interface RawGatewayResults {
   readonly date: string;
@@ -118,15 +119,34 @@ export function processNote(cells: readonly Cell[]): string {
   ].join('\n');
 }
 
+/** The view path (view-contenders.ts): views in Redis against the same server with them in process memory. */
+export function viewPathNote(rows: readonly Row[], s: RunSettings): string {
+  if (!rows.some((r) => VIEW_CONTENDERS.includes(r.contender))) return '';
+  return [
+    `The view path (issue 4: "at least half of what the same server does with every answer already in process memory"): UniCS (\`node app/main.ts\`, the same flags) with views on, ` +
+      `every answer read from the customer-360 views in the stack's Redis (filled before the run from the simulators' data as \`unics views rebuild\` would, under a tenant of the run's own, removed after), ` +
+      `against the same config, server and resolvers with the same views in an in-process store (bench/gateway/unics-memory-views.ts): only the view store differs. ` +
+      `The views' watermarks are set once when they are filled, so both run with views.freshnessBudget ${BENCH_VIEW_FRESHNESS_BUDGET} (the default 300 ms would send every read live after 300 ms); ` +
+      `no pipeline runs in either. Same queries, ${s.connections} connections, the same fixed rates and rounds as above; Redis is the stack's, shared with other work on the machine.`,
+    '',
+    viewPathTable(rows, s.connections),
+    '',
+    'Goal for the view path (issue 4):',
+    '',
+    goalsTable(viewGoalChecks(rows)),
+  ].join('\n');
+}
+
 /** Writes the Gateway section and returns its Markdown. */
 export function writeGatewaySection(raw: RawGatewayResults, file: string): string {
-  const rows = raw.cells.map(summarize);
+  const all = raw.cells.map(summarize);
+  const rows = all.filter((r) => !VIEW_CONTENDERS.includes(r.contender));
   const s = raw.options.settings;
   const env = unicsVersions({});
   const peers = Object.entries(raw.versions)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  const failures = rows.filter((r) => r.failure).map((r) => `- ${LABELS[r.contender]}, ${r.query}: ${r.failure!.split('\n').slice(0, 3).join(' ').slice(0, 600)}`);
+  const failures = all.filter((r) => r.failure).map((r) => `- ${LABELS[r.contender]}, ${r.query}: ${r.failure!.split('\n').slice(0, 3).join(' ').slice(0, 600)}`);
   const ratio = (q: QueryName) =>
     (['unics', 'plain-apollo'] as const)
       .map((c) => `${LABELS[c]} ${Number.isFinite(ratioVsHive(rows, c, q)) ? `${round(ratioVsHive(rows, c, q), 2)}×` : '–'}`)
@@ -157,6 +177,8 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
       'Hive Gateway runs `contact(id)` / `contacts(ids)` of the composed CRM subgraph with `orders` and `tickets` joined by Mesh `@resolveTo` batch delegation. ' +
       'Before measuring, every contender\'s answer is compared field by field with the demo data (contact, orders with items, tickets); a contender that differs is not measured. ' +
       'UniCS runs `unics.example.yaml` pointed at the simulators without connector caches (the peers cache nothing) and logs at warn; Hive Gateway logs at error; all run with NODE_ENV=production.',
+    '',
+    viewPathNote(all, raw.options.settings),
     '',
     failures.length ? `What failed:\n\n${failures.join('\n')}` : 'What failed: nothing.',
     '',
