@@ -13,7 +13,7 @@ const order = (over: Partial<ProfileOrder> & Pick<ProfileOrder, 'id' | 'status'>
 });
 
 /** C000001's profile: three orders, newest first — shipped (DHL), refunded, delivered. */
-export const fakeProfile: CustomerProfile = Object.freeze({
+export const fakeProfile: CustomerProfile = Object.freeze<CustomerProfile>({
   id: 'C000001',
   contact: { firstName: 'Ann', lastName: 'Lee', language: 'en', tier: 'gold' },
   orders: [
