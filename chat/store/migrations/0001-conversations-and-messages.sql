@@ -18,14 +18,17 @@ create unique index conversations_one_open_per_customer on conversations (tenant
 create index conversations_by_tenant on conversations (tenant, updated_at desc);
 
 -- Messages and business events share one seq sequence per conversation (1, 2, 3 … without gaps).
+-- kind 'message': a participant's text (body); kind 'event': a business event (event_kind, data) from the system.
 create table messages (
   conversation_id uuid not null references conversations (id),
   seq bigint not null,
-  kind text not null default 'message',
+  kind text not null check (kind in ('message', 'event')),
   sender_role text not null,
   sender_id text not null,
+  -- The sender's idempotency key (for events: the event's id), unique per sender in the conversation.
   client_msg_id text,
   body text,
+  event_kind text,
   data jsonb,
   created_at timestamptz not null default now(),
   primary key (conversation_id, seq)
