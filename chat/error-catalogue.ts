@@ -81,6 +81,33 @@ export const chatErrors = defineErrors('CHAT', {
     httpStatus: 400,
     retriable: false,
   },
+  // Routing and agent tools (chat/routing, chat/agent-tools).
+  CHAT_ERR_ALREADY_ASSIGNED: {
+    description:
+      'accept of a conversation that is no longer waiting: another agent took it first (the message names them) or ' +
+      'it was transferred. Nothing changed; pick another conversation from the queue.',
+    httpStatus: 409,
+    retriable: false,
+  },
+  CHAT_ERR_AGENT_UNAVAILABLE: {
+    description:
+      'The agent who would take the conversation (you on accept, the target of a transfer) is offline, has no free ' +
+      'seat (capacity) or lacks the skill or language the conversation needs; the message says which. Nothing changed.',
+    httpStatus: 409,
+    retriable: false,
+  },
+  CHAT_ERR_NOT_ASSIGNED: {
+    description:
+      'transfer or close by an agent the conversation is not assigned to. Only its agent (or its visitor, for close) may; ' +
+      'accept it first if it is waiting.',
+    httpStatus: 403,
+    retriable: false,
+  },
+  CHAT_ERR_CANNOT_RETRACT: {
+    description: 'retract of something that is not your own message (another participant\'s message, a business event, a seq that does not exist).',
+    httpStatus: 409,
+    retriable: false,
+  },
 });
 
 export const chatErr = chatErrors.errors;
