@@ -49,6 +49,7 @@ describe('loadConfig', () => {
         readiness: { timeout: 2000, cacheTtl: 5000 },
       },
       demo: { embedded: true, customers: 10_000 },
+      assistant: { enabled: true, threshold: 0.6, margin: 0.1, negativeSentiment: -2, maxMessageChars: 2000, respondTimeout: 800, timeZone: 'UTC', modules: [], plugins: {} },
     });
   });
 

@@ -142,6 +142,51 @@ const configSchema = z
           .strict(),
       )
       .default([]),
+    /**
+     * The service assistant (assistant/README.md): intent plugins that answer visitors in the chat from the customer's
+     * profile, and hand over to an agent. Plugin names are checked when the assistant loads (ASSIST_ERR_PLUGIN_INVALID).
+     */
+    assistant: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Minimum combined confidence (0–1) to answer; below it the assistant says nothing. */
+        threshold: z.number().min(0).max(1).default(0.6),
+        /** Minimum lead of the best intent over the next (0–1); closer than this is ambiguous and not answered. */
+        margin: z.number().min(0).max(1).default(0.1),
+        /** Sentiment score at or below which the assistant hands over (the lexicon gives -2 for one strong cue). */
+        negativeSentiment: z.number().max(0).default(-2),
+        /** Longest visitor message the assistant reads, in characters. */
+        maxMessageChars: z.number().int().min(1).max(100_000).default(2000),
+        /** Budget for answering one message, the profile read included. */
+        respondTimeout: durationField('assistant.respondTimeout', { minMs: 50 }).prefault('800ms'),
+        /** IANA time zone of the "as of 12:03:07" notes. */
+        timeZone: z
+          .string()
+          .refine((tz) => {
+            try {
+              new Intl.DateTimeFormat('en', { timeZone: tz });
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'must be an IANA time zone such as "Europe/Berlin" or "UTC"')
+          .default('UTC'),
+        /** A FAQ knowledge file instead of the built-in assistant/faq.yaml. */
+        faqFile: z.string().min(1).optional(),
+        /** Integrators' plugin modules (each exports an IntentPlugin as default); `npx unics new intent <name>`. */
+        modules: z.array(z.string().min(1)).default([]),
+        /** Per plugin: enabled, weight (0–1, multiplies its confidence), priority (higher answers first on a tie). */
+        plugins: z
+          .record(z.string(), z.object({ enabled: z.boolean().optional(), weight: z.number().min(0).max(1).optional(), priority: z.number().optional() }).strict())
+          .superRefine((plugins, ctx) => {
+            for (const name of Object.keys(plugins)) {
+              if (!/^[a-z][a-z0-9-]*$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is not a plugin name (lower-case letters, digits and dashes, like "order-status")` });
+            }
+          })
+          .default({}),
+      })
+      .strict()
+      .prefault({}),
     /** The embedded demo: the legacy simulators in process and the demo connectors pointed at them. */
     demo: z
       .object({
