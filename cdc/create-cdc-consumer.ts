@@ -74,6 +74,32 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   let stopping = false;
 
+  // Offsets are committed after their changes were applied, in the background: the next fetch does not wait for the
+  // commit's round trip (a crash replays at most the batches whose commit was in flight; apply is idempotent). One
+  // commit in flight at a time, carrying the newest applied offset of every partition since the last one.
+  const pending = new Map<string, { topic: string; partition: number; offset: string }>();
+  let committing: Promise<void> = Promise.resolve();
+  let commitQueued = false;
+  function commitApplied(): Promise<void> {
+    if (!commitQueued) {
+      commitQueued = true;
+      committing = committing.then(async () => {
+        commitQueued = false;
+        const offsets = [...pending.values()];
+        pending.clear();
+        if (offsets.length === 0) return;
+        try {
+          await consumer.commitOffsets(offsets);
+        } catch (err) {
+          // Kept for the next commit unless a newer offset came meanwhile (e.g. during a rebalance).
+          for (const o of offsets) if (!pending.has(`${o.topic}\u0000${o.partition}`)) pending.set(`${o.topic}\u0000${o.partition}`, o);
+          opts.log.warn({ err, partitions: offsets.length }, 'cdc: committing applied offsets failed; retried with the next commit');
+        }
+      });
+    }
+    return committing;
+  }
+
   async function deadLetter(batch: EachBatchPayload['batch'], offset: string, key: Buffer | null, value: Buffer | null, reason: string): Promise<void> {
     await producer.send({
       topic: dlqTopic,
@@ -133,10 +159,13 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
         if (event.kind === 'change' && event.sourceTsMs !== null) events.emit('cdc.lag', { topic: batch.topic, lagMs: Math.max(0, applied - event.sourceTsMs) });
       }
       events.emit('cdc.applied', { topic: batch.topic, partition: batch.partition, count: decoded.length, ops, durationMs: applied - t0 });
-      // Offsets move only past what was applied (or dead-lettered), then are committed.
+      // Offsets move only past what was applied (or dead-lettered), then are committed (in the background while
+      // running; waited for when stopping, so a clean stop leaves nothing to replay).
       const last = slice[slice.length - 1]!.offset;
       resolveOffset(last);
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      pending.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+      const commit = commitApplied();
+      if (stopping || !isRunning()) await commit;
       await heartbeat();
     }
   }
@@ -158,6 +187,13 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
       await producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topics: [...opts.topics], fromBeginning: opts.fromBeginning ?? true });
+      // After a rebalance, offsets of partitions this member lost are not committed any more (their new owner's
+      // commits must not be overwritten by older ones).
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const assigned = new Set<string>();
+        for (const [topic, partitions] of Object.entries(payload.memberAssignment)) for (const p of partitions) assigned.add(`${topic}\u0000${p}`);
+        for (const key of [...pending.keys()]) if (!assigned.has(key)) pending.delete(key);
+      });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -168,7 +204,9 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
     async stop() {
       if (stopping) return;
       stopping = true;
-      await consumer.disconnect(); // finishes the batch in hand; commits resolved offsets
+      await commitApplied(); // what was applied so far; a batch finishing from now on waits for its own commit
+      await consumer.disconnect(); // finishes the batch in hand
+      await committing;
       await producer.disconnect();
     },
   };

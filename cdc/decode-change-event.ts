@@ -90,9 +90,9 @@ function parseJson(msg: RawMessage, raw: Buffer | string, what: 'key' | 'value')
 
 /** Unwraps JsonConverter's {schema, payload} form (schemas.enable=true); leaves plain JSON as it is. */
 export function unwrapPayload(value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 2 && 'schema' in value && 'payload' in value) return (value as { payload: unknown }).payload;
+  // The key list is only built for objects that have both fields (rare: schemas.enable=true), not per message.
+  if (value !== null && typeof value === 'object' && 'payload' in value && 'schema' in value && !Array.isArray(value) && Object.keys(value).length === 2) {
+    return (value as { payload: unknown }).payload;
   }
   return value;
 }
@@ -101,22 +101,33 @@ function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+const DIGITS = /^\d+$/;
+
 function toBigInt(v: unknown): bigint | null {
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-  if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v);
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'string' && DIGITS.test(v)) return BigInt(v);
   return null;
 }
+
+/** Debezium's source.sequence as PostgreSQL writes it: ["<commit LSN of the last transaction>","<LSN>"]. */
+const SEQUENCE = /^\["(\d+)",/;
 
 function positionOf(source: Json, snapshot: boolean): ChangePosition | null {
   const lsn = toBigInt(source.lsn);
   if (lsn === null) return null;
   let commitLsn: bigint | null = null;
-  if (typeof source.sequence === 'string') {
-    try {
-      const seq = JSON.parse(source.sequence) as unknown;
-      if (Array.isArray(seq)) commitLsn = toBigInt(seq[0]);
-    } catch {
-      /* an unreadable sequence leaves the commit LSN unknown; the LSN still orders the event */
+  const sequence = source.sequence;
+  if (typeof sequence === 'string') {
+    // The usual shape without a JSON parse; anything else (numbers, null first entry) the general way.
+    const m = SEQUENCE.exec(sequence);
+    if (m !== null) commitLsn = BigInt(m[1]!);
+    else {
+      try {
+        const seq = JSON.parse(sequence) as unknown;
+        if (Array.isArray(seq)) commitLsn = toBigInt(seq[0]);
+      } catch {
+        /* an unreadable sequence leaves the commit LSN unknown; the LSN still orders the event */
+      }
     }
   }
   return { commitLsn, lsn, txId: typeof source.txId === 'number' ? source.txId : null, snapshot };
@@ -137,18 +148,32 @@ function isPlaceholder(v: unknown): boolean {
   return Array.isArray(v) && v.length === 1 && (v[0] === TOAST_PLACEHOLDER || v[0] === TOAST_PLACEHOLDER_BASE64);
 }
 
-function withoutPlaceholders(row: Json | null): { row: Json | null; unavailable: string[] } {
-  if (!row) return { row, unavailable: [] };
-  const unavailable = Object.keys(row).filter((k) => isPlaceholder(row[k]));
-  if (unavailable.length === 0) return { row, unavailable };
+const NONE: readonly string[] = Object.freeze([]);
+
+function withoutPlaceholders(row: Json | null): { row: Json | null; unavailable: readonly string[] } {
+  if (!row) return { row, unavailable: NONE };
+  let unavailable: string[] | undefined;
+  for (const k in row) {
+    const v = row[k];
+    // Only strings and one-element arrays can be placeholders: the common row costs one typeof per column.
+    if ((typeof v === 'string' || Array.isArray(v)) && isPlaceholder(v)) (unavailable ??= []).push(k);
+  }
+  if (unavailable === undefined) return { row, unavailable: NONE };
   const clean: Json = {};
   for (const [k, v] of Object.entries(row)) if (!unavailable.includes(k)) clean[k] = v;
   return { row: clean, unavailable };
 }
 
+const topicTables = new Map<string, { schema: string | null; table: string | null }>();
+
 function tableFromTopic(topic: string): { schema: string | null; table: string | null } {
-  const parts = topic.split('.');
-  return parts.length >= 3 ? { schema: parts[parts.length - 2]!, table: parts[parts.length - 1]! } : { schema: null, table: null };
+  let known = topicTables.get(topic);
+  if (known === undefined) {
+    const parts = topic.split('.');
+    known = parts.length >= 3 ? { schema: parts[parts.length - 2]!, table: parts[parts.length - 1]! } : { schema: null, table: null };
+    if (topicTables.size < 10_000) topicTables.set(topic, known);
+  }
+  return known;
 }
 
 function decodeFlattened(msg: RawMessage, key: Json | null, row: Json): ChangeEvent {
@@ -191,7 +216,7 @@ export function decodeChangeEvent(msg: RawMessage): DecodedEvent {
   if (!isObject(value)) throw poison(msg, `the value must be a JSON object, but is ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
 
   // Heartbeats: {"ts_ms": ...} on __debezium-heartbeat.<prefix>, keyed by {"serverName": ...}.
-  if (msg.topic.startsWith('__debezium-heartbeat') || (Object.keys(value).length === 1 && typeof value.ts_ms === 'number')) {
+  if (msg.topic.startsWith('__debezium-heartbeat') || (typeof value.ts_ms === 'number' && !('op' in value) && Object.keys(value).length === 1)) {
     if (typeof value.ts_ms !== 'number') throw poison(msg, 'a heartbeat without ts_ms');
     return { kind: 'heartbeat', tsMs: value.ts_ms };
   }

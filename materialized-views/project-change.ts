@@ -69,31 +69,50 @@ function fieldValue(row: Row, spec: FieldSpec): unknown {
   return convert(row[spec.column], spec.as);
 }
 
+/** A record spec's fields as a list, built once per spec (the projection runs per change). */
+const compiled = new WeakMap<object, ReadonlyArray<{ field: string; column: string; spec: FieldSpec }>>();
+function fieldsOf(fields: Readonly<Record<string, FieldSpec>>) {
+  let list = compiled.get(fields);
+  if (list === undefined) {
+    list = Object.entries(fields).map(([field, spec]) => ({ field, column: typeof spec === 'string' ? spec : spec.column, spec }));
+    compiled.set(fields, list);
+  }
+  return list;
+}
+
 /** The record of a row, and the record fields a set of unavailable columns feeds. */
 export function projectRecord(spec: RecordSpec, row: Row, unavailable: readonly string[] = []): { record: Row; keep: string[] } {
   if (spec.fields === '*') return { record: row, keep: [...unavailable] };
   const record: Record<string, unknown> = {};
   const keep: string[] = [];
-  for (const [field, fs] of Object.entries(spec.fields)) {
-    const column = typeof fs === 'string' ? fs : fs.column;
-    if (unavailable.includes(column)) keep.push(field);
-    else record[field] = fieldValue(row, fs);
+  const check = unavailable.length > 0;
+  for (const f of fieldsOf(spec.fields)) {
+    if (check && unavailable.includes(f.column)) keep.push(f.field);
+    else record[f.field] = fieldValue(row, f.spec);
   }
   return { record, keep };
 }
 
 const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : typeof v === 'string' ? v : String(v));
 
+function idIn(columns: readonly string[], row: Row | null): string | null {
+  if (row === null) return null;
+  if (columns.length === 1) return text(row[columns[0]!]);
+  const values = columns.map((c) => text(row[c]));
+  return values.every((v) => v !== null) ? values.join('|') : null;
+}
+
 function idOf(columns: readonly string[], ...rows: Array<Row | null>): string | null {
   for (const row of rows) {
-    if (row === null) continue;
-    const values = columns.map((c) => text(row[c]));
-    if (values.every((v) => v !== null)) return values.join('|');
+    const id = idIn(columns, row);
+    if (id !== null) return id;
   }
   return null;
 }
 
 export class ProjectionError extends Error {}
+
+const NO_FIELDS: readonly string[] = Object.freeze([]);
 
 /**
  * The row operation for one change of a table the view reads (root, part or child). Throws ProjectionError when the
@@ -104,35 +123,37 @@ export function projectChange(role: TableRole, event: ChangeEvent): RowOp {
   const deleted = event.op === 'delete';
   const row = deleted ? event.before : event.after;
   const keyRow = event.key;
-  const base = { pos: positionKey(event.position), source: role.source, tsMs: event.sourceTsMs };
-  const where = `${event.schema ?? '?'}.${event.table ?? '?'}`;
-  const projected = deleted || row === null ? { record: null, keep: [] as string[] } : projectRecord(role.spec, row, event.unavailable);
-  const record = projected.record === null ? null : JSON.stringify(projected.record);
-  const common = { ...base, record, keep: projected.keep };
+  const pos = positionKey(event.position);
+  const source = role.source;
+  const tsMs = event.sourceTsMs;
+  const where = () => `${event.schema ?? '?'}.${event.table ?? '?'}`;
+  const projected = deleted || row === null ? null : projectRecord(role.spec, row, event.unavailable);
+  const record = projected === null ? null : JSON.stringify(projected.record);
+  const keep = projected === null ? NO_FIELDS : projected.keep;
 
   switch (role.kind) {
     case 'root': {
       const id = idOf([role.spec.key], keyRow, row, event.before);
-      if (id === null) throw new ProjectionError(`${where}: no value for the view's key column ${role.spec.key}`);
+      if (id === null) throw new ProjectionError(`${where()}: no value for the view's key column ${role.spec.key}`);
       const links: Record<string, string | null> = {};
       // A delete's links are the stored ones (the store knows them); an update's come from the new row.
       if (!deleted && row !== null) for (const [name, column] of Object.entries(role.spec.links)) links[name] = text(row[column]);
-      return { ...common, target: 'root', id, links };
+      return { pos, source, tsMs, record, keep, target: 'root', id, links };
     }
     case 'part': {
       const id = idOf(role.spec.key, keyRow, row, event.before);
-      if (id === null) throw new ProjectionError(`${where}: no value for the key columns ${role.spec.key.join(', ')}`);
+      if (id === null) throw new ProjectionError(`${where()}: no value for the key columns ${role.spec.key.join(', ')}`);
       const link = deleted || row === null ? null : text(row[role.spec.linkColumn]);
-      return { ...common, target: 'part', part: role.spec.name, id, link };
+      return { pos, source, tsMs, record, keep, target: 'part', part: role.spec.name, id, link };
     }
     case 'child': {
       const id = idOf(role.spec.key, keyRow, row, event.before);
-      if (id === null) throw new ProjectionError(`${where}: no value for the key columns ${role.spec.key.join(', ')}`);
+      if (id === null) throw new ProjectionError(`${where()}: no value for the key columns ${role.spec.key.join(', ')}`);
       const parentId = text(row?.[role.spec.parentColumn]) ?? text(event.before?.[role.spec.parentColumn]) ?? text(keyRow?.[role.spec.parentColumn]);
-      if (parentId === null) throw new ProjectionError(`${where}: no value for the parent column ${role.spec.parentColumn}`);
+      if (parentId === null) throw new ProjectionError(`${where()}: no value for the parent column ${role.spec.parentColumn}`);
       const before = text(event.before?.[role.spec.parentColumn]);
       const fromParentId = !deleted && before !== null && before !== parentId ? before : null;
-      return { ...common, target: 'child', part: role.part.name, child: role.spec.name, parentId, id, fromParentId };
+      return { pos, source, tsMs, record, keep, target: 'child', part: role.part.name, child: role.spec.name, parentId, id, fromParentId };
     }
   }
 }

@@ -31,24 +31,35 @@ local partSpec = {}
 for _, part in ipairs(spec.parts) do partSpec[part.name] = part end
 
 local touched, touchedOrder = {}, {}
+local newest = {} -- id -> {source -> newest ts among this call's operations}, written once per view at the end
 local current = 0 -- index of the operation being applied (0-based), recorded per touched view
 local function touch(id, source, ts)
-  if not touched[id] then
-    touched[id] = {}
+  local by = touched[id]
+  if not by then
+    by = {}
+    touched[id] = by
+    newest[id] = {}
     touchedOrder[#touchedOrder + 1] = id
   end
-  local by = touched[id]
   if by[#by] ~= current then by[#by + 1] = current end
   if source ~= '' and ts ~= '' then
-    local key = P .. 'r:' .. id
-    local cur = redis.call('HGET', key, 's:' .. source)
-    if not cur or tonumber(cur) < tonumber(ts) then redis.call('HSET', key, 's:' .. source, ts) end
+    local n = tonumber(ts)
+    local seen = newest[id][source]
+    if not seen or seen[1] < n then newest[id][source] = { n, ts } end
   end
 end
 
+-- Root ids by link value, remembered within this call (a root operation that moves links forgets them).
+local rootsByLink = {}
 local function rootsOf(link, value, source, ts)
   if not value or value == '' then return end
-  for _, id in ipairs(redis.call('SMEMBERS', P .. 'li:' .. link .. ':' .. value)) do touch(id, source, ts) end
+  local lk = link .. ':' .. value
+  local ids = rootsByLink[lk]
+  if not ids then
+    ids = redis.call('SMEMBERS', P .. 'li:' .. lk)
+    rootsByLink[lk] = ids
+  end
+  for _, id in ipairs(ids) do touch(id, source, ts) end
 end
 
 local function newer(stored, pos)
@@ -101,6 +112,7 @@ for i = 0, #ops - 1 do
         if string.sub(f, 1, 2) == 'l:' then linkNames[string.sub(f, 3)] = true end
       end
       for name, _ in pairs(links) do linkNames[name] = true end
+      rootsByLink = {}
       for name, _ in pairs(linkNames) do
         local old = redis.call('HGET', key, 'l:' .. name)
         local new = links[name]
@@ -127,23 +139,21 @@ for i = 0, #ops - 1 do
     elseif newer(stored[1], pos) then
       local oldLv = stored[3]
       local newLv = nil
+      if deleted ~= '1' and a2 ~= '' then newLv = a2 end
       if deleted == '1' then
         redis.call('HDEL', key, 'rec', 'lv')
+        redis.call('HSET', key, 'pos', pos)
+      elseif newLv and oldLv ~= newLv then
+        redis.call('HSET', key, 'rec', merged(stored[2], record, keep), 'pos', pos, 'lv', newLv)
       else
-        redis.call('HSET', key, 'rec', merged(stored[2], record, keep))
-        if a2 ~= '' then newLv = a2 end
+        redis.call('HSET', key, 'rec', merged(stored[2], record, keep), 'pos', pos)
+        if oldLv and not newLv then redis.call('HDEL', key, 'lv') end
       end
-      redis.call('HSET', key, 'pos', pos)
       if oldLv ~= newLv then
         if oldLv then redis.call('SREM', P .. 'g:' .. a1 .. ':' .. oldLv, id) end
-        if newLv then
-          redis.call('SADD', P .. 'g:' .. a1 .. ':' .. newLv, id)
-          redis.call('HSET', key, 'lv', newLv)
-        else
-          redis.call('HDEL', key, 'lv')
-        end
+        if newLv then redis.call('SADD', P .. 'g:' .. a1 .. ':' .. newLv, id) end
+        rootsOf(part.link, oldLv, source, ts)
       end
-      rootsOf(part.link, oldLv, source, ts)
       rootsOf(part.link, newLv, source, ts)
     end
 
@@ -162,10 +172,10 @@ for i = 0, #ops - 1 do
       end
       if deleted == '1' then
         redis.call('HDEL', key, recField)
+        redis.call('HSET', key, posField, pos)
       else
-        redis.call('HSET', key, recField, merged(stored[2], record, keep))
+        redis.call('HSET', key, recField, merged(stored[2], record, keep), posField, pos)
       end
-      redis.call('HSET', key, posField, pos)
       rootsOf(part.link, stored[3], source, ts)
     end
   end
@@ -176,14 +186,28 @@ for _, id in ipairs(touchedOrder) do
   local key = P .. 'r:' .. id
   redis.call('DEL', P .. 'v:' .. id)
   local exists = redis.call('HEXISTS', key, 'rec') == 1
-  out[#out + 1] = id
+  -- The version and the newest source times in one read and at most one write.
+  local fields = { 'ver' }
+  for source, _ in pairs(newest[id]) do fields[#fields + 1] = 's:' .. source end
+  local cur = redis.call('HMGET', key, unpack(fields))
+  local version = tonumber(cur[1] or '0')
+  local set = {}
   if exists then
-    out[#out + 1] = redis.call('HINCRBY', key, 'ver', 1)
-    out[#out + 1] = '0'
-  else
-    out[#out + 1] = tonumber(redis.call('HGET', key, 'ver') or '0')
-    out[#out + 1] = '1'
+    version = version + 1
+    set[#set + 1] = 'ver'
+    set[#set + 1] = string.format('%d', version)
   end
+  for i = 2, #fields do
+    local ts = newest[id][string.sub(fields[i], 3)]
+    if not cur[i] or tonumber(cur[i]) < ts[1] then
+      set[#set + 1] = fields[i]
+      set[#set + 1] = ts[2]
+    end
+  end
+  if #set > 0 then redis.call('HSET', key, unpack(set)) end
+  out[#out + 1] = id
+  out[#out + 1] = version
+  out[#out + 1] = exists and '0' or '1'
   out[#out + 1] = table.concat(touched[id], ',')
 end
 return out

@@ -36,12 +36,26 @@ export const noticeOf = (c: ViewChange): ViewChangeNotice => ({
   sourceTsMs: c.sourceTsMs,
 });
 
+/**
+ * One message per tenant per batch of changes: a JSON array of notices (a single notice object is read too). A
+ * PUBLISH per view cost the applying instance more than composing the view (one command per change at 20k+/s).
+ */
 export function createRedisChangePublisher(redis: Redis, def: ViewDefinition): ViewChangeSink {
   return {
     name: 'redis-pubsub',
     async publish(changes) {
+      const byTenant = new Map<string, ViewChangeNotice[]>();
+      for (const c of changes) {
+        const list = byTenant.get(c.tenant);
+        if (list === undefined) byTenant.set(c.tenant, [noticeOf(c)]);
+        else list.push(noticeOf(c));
+      }
+      if (byTenant.size === 1) {
+        for (const [tenant, notices] of byTenant) await redis.publish(changeChannel(def, tenant), JSON.stringify(notices));
+        return;
+      }
       const pipeline = redis.pipeline();
-      for (const c of changes) pipeline.publish(changeChannel(def, c.tenant), JSON.stringify(noticeOf(c)));
+      for (const [tenant, notices] of byTenant) pipeline.publish(changeChannel(def, tenant), JSON.stringify(notices));
       const results = (await pipeline.exec()) ?? [];
       for (const [err] of results) if (err) throw err;
     },
@@ -73,7 +87,10 @@ export async function subscribeViewChanges(
       onMalformed(message);
       return;
     }
-    if (isNotice(parsed)) onNotice(parsed);
+    if (Array.isArray(parsed)) {
+      if (parsed.length === 0 || !parsed.every(isNotice)) onMalformed(message);
+      else for (const notice of parsed) onNotice(notice);
+    } else if (isNotice(parsed)) onNotice(parsed);
     else onMalformed(message);
   };
   subscriber.on('pmessage', listener);

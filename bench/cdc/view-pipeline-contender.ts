@@ -80,10 +80,13 @@ export const createFreshnessPipeline: FreshnessPipelineFactory = async (input) =
     clock: systemClock, log, views: createCustomerViews(readStore, systemClock),
   });
   const principal = { subject: 'bench', tenant: TENANT, roles: ['agent'] };
+  const readMs: number[] = [];
   const look = async (id: string) => {
+    const asked = performance.now();
     const contextValue = schema.createContext(principal, { signal: AbortSignal.timeout(10_000), explain: false });
     const result = await execute({ schema: schema.schema, document: QUERY, variableValues: { id }, contextValue });
     const visibleAt = performance.timeOrigin + performance.now();
+    readMs.push(visibleAt - performance.timeOrigin - asked);
     const orders = (result.data as { customer?: { orders?: Array<{ id: string; updatedAt: string }> | null } | null } | null)?.customer?.orders ?? [];
     for (const o of orders) for (const l of listeners) l({ orderId: o.id, updatedAt: o.updatedAt, visibleAt });
   };
@@ -111,7 +114,7 @@ export const createFreshnessPipeline: FreshnessPipelineFactory = async (input) =
     },
     async stop() {
       const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0;
-      process.stderr.write(`[views] commit -> view written p50 ${pct(written, 50)} ms, p99 ${pct(written, 99)} ms (${written.length}); batch apply p50 ${pct(applyMs, 50)} ms, p99 ${pct(applyMs, 99)} ms (${applyMs.length} batches)\n`);
+      process.stderr.write(`[views] commit -> view written p50 ${pct(written, 50)} ms, p99 ${pct(written, 99)} ms (${written.length}); batch apply p50 ${pct(applyMs, 50)} ms, p99 ${pct(applyMs, 99)} ms (${applyMs.length} batches); GraphQL read after the notice p50 ${pct(readMs, 50).toFixed(1)} ms, p99 ${pct(readMs, 99).toFixed(1)} ms\n`);
       clearInterval(crmBeat);
       await built.pipeline.stop();
       await built.store.clear(TENANT);
