@@ -9,7 +9,8 @@ import { createLifecycle, systemClock, type Clock, type Lifecycle, type Logger }
 import { builtinConnectorKinds, createConnectorEmitter, createConnectorRegistry, createRedisCacheStore, loadConnectors, registerConnectorMetrics, type CacheStore } from '../connectors/index.ts';
 import { traceConnectorCalls } from '../connectors/connector-tracing.ts';
 import { createGateway, createTokenVerifier, type Gateway } from '../gateway/index.ts';
-import { createApolloTracingPlugin, type Tracing } from '../gateway/tracing/index.ts';
+import { createApolloTracingPlugin } from '../gateway/tracing/apollo-tracing-plugin.ts';
+import type { Tracing } from '../gateway/tracing/create-tracing.ts';
 import type { ViewDefinition } from '../materialized-views/view-definition.ts';
 import { createMemoryChangeFeed, createSchemaModule, defaultSourceMap, type MemoryChangeFeed, type SourceMap } from '../schema/index.ts';
 import { authSettings, DEV_SECRET_WARNING, type AuthSettings } from './auth-settings.ts';
@@ -108,6 +109,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     if (views === undefined && (config.views.enabled ?? (config.services.kafkaBrokers !== undefined && config.services.redisUrl !== undefined))) {
       const { startViews } = await import('./start-views.ts');
       views = await startViews(config, { log, clock, metrics, changeFeed, lifecycle, ...(deps.viewDefinition ? { definition: deps.viewDefinition } : {}) });
+    }
+    if (views === undefined && demo !== undefined && config.views.enabled !== false) {
+      // The embedded demo's views: in-process change log and memory store, fed by the simulators' changes.
+      const { startEmbeddedViews } = await import('./start-embedded-views.ts');
+      views = await startEmbeddedViews(config, demo, { log, clock, metrics, changeFeed, lifecycle, ...(deps.viewDefinition ? { definition: deps.viewDefinition } : {}) });
     }
     const schema = createSchemaModule({
       connectors: loaded.connectors,

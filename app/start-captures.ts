@@ -11,7 +11,7 @@ type CaptureConfig = Config['capture'][number];
 const configError = (message: string) => commonErrors.errors.COMMON_ERR_CONFIG_INVALID(message);
 
 /** The endpoint and auth of the connector a capture names. */
-export function connectorEndpoint(config: Config, capture: CaptureConfig): { endpoint: string; auth: unknown } {
+export function connectorEndpoint(config: Pick<Config, 'connectors'>, capture: CaptureConfig): { endpoint: string; auth: unknown } {
   const def = config.connectors.find((c) => typeof c === 'object' && c !== null && (c as { name?: unknown }).name === capture.connector) as
     | { endpoint?: unknown; auth?: unknown }
     | undefined;
@@ -23,7 +23,8 @@ export function connectorEndpoint(config: Config, capture: CaptureConfig): { end
   return { endpoint: def.endpoint, auth: def.auth };
 }
 
-function sourceOf(config: Config, capture: CaptureConfig, clock: Clock): ChangeSource {
+/** The change source a capture polls, through the endpoint and auth of the connector it names. */
+export function captureSource(config: Pick<Config, 'connectors'>, capture: CaptureConfig, clock: Clock): ChangeSource {
   const { endpoint, auth } = connectorEndpoint(config, capture);
   if (capture.kind === 'crm') {
     const parsed = authConfigSchema.safeParse(auth);
@@ -48,7 +49,7 @@ export async function startCaptures(config: Config, deps: { log: Logger; clock: 
   });
   const captures: PollCapture[] = [];
   for (const c of config.capture) {
-    const source = sourceOf(config, c, clock);
+    const source = captureSource(config, c, clock);
     lifecycle.add(`capture ${c.name} source`, () => source.close());
     const capture = createPollCapture({
       name: c.name,

@@ -16,6 +16,11 @@ export interface ChangeResolverDeps {
   readonly changeFeed: ChangeFeed;
   readonly clock: Clock;
   readonly refundRoles: readonly string[];
+  /**
+   * Tell customerChanged subscribers about a refund as soon as the shop answered. Off when materialized views run:
+   * the change then flows back through CDC and the view pipeline publishes it once, with the view that has it.
+   */
+  readonly publishWrites?: boolean;
 }
 
 interface RefundArgs {
@@ -29,6 +34,7 @@ const badInput = (message: string, argument: string) => toFieldError(schemaErr.S
 
 export function createChangeResolvers(deps: ChangeResolverDeps) {
   const { sources, changeFeed, clock, refundRoles } = deps;
+  const publishWrites = deps.publishWrites ?? true;
 
   /** With a customer id, the order must be that customer's: checked before anything is refunded. */
   async function checkOwner(ctx: RequestContext, orderId: string, customerId: string): Promise<void> {
@@ -83,7 +89,7 @@ export function createChangeResolvers(deps: ChangeResolverDeps) {
         }
         // Without a customer id the owner is not known cheaply (the CRM cannot be asked by shop customer number);
         // CDC will carry the change once it flows.
-        if (customerId !== undefined) {
+        if (customerId !== undefined && publishWrites) {
           changeFeed.publish({
             tenant: ctx.principal.tenant,
             customerId,

@@ -56,7 +56,7 @@ export function createSchemaModule(deps: SchemaModuleDeps): UnicsSchemaModule {
   const { connectors, sources, changeFeed, clock, log, views } = deps;
   const refundRoles = Object.freeze([...(deps.refundRoles ?? DEFAULT_REFUND_ROLES)]);
   const customer = createCustomerResolvers({ sources, clock, ...(deps.freshnessBudgetMs === undefined ? {} : { freshnessBudgetMs: deps.freshnessBudgetMs }) });
-  const change = createChangeResolvers({ sources, changeFeed, clock, refundRoles });
+  const change = createChangeResolvers({ sources, changeFeed, clock, refundRoles, publishWrites: views === undefined });
   const resolvers = { ...customer, ...change };
   // Built once here so a resolver that does not fit the SDL fails at start-up, not on the first request.
   const schema = buildExecutableSchema(customerTypeDefs, resolvers);
