@@ -102,7 +102,7 @@ const configSchema = z
     /** Materialized customer views (materialized-views/): kept fresh from Kafka, read before the connectors. */
     views: z
       .object({
-        /** Default: on when services.kafkaBrokers and services.redisUrl are both set. */
+        /** Default: on when services.kafkaBrokers and services.redisUrl are both set, and in the embedded demo (in process). */
         enabled: z.boolean().optional(),
         /** The tenant whose views the change streams feed. */
         tenant: z.string().min(1).regex(/^[^:\s]+$/, 'must not contain ":" or spaces').default('demo'),
