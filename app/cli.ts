@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The `unics` command (npx unics ...): token, new connector, views rebuild, version.
+// The `unics` command (npx unics ...): token, new connector, new intent, views rebuild, version.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newConnector, ScaffoldError } from './scaffold/new-connector.ts';
+import { newIntent } from './scaffold/new-intent.ts';
 import { signDevToken } from '../gateway/auth/sign-dev-token.ts';
 import { authSettings } from './auth-settings.ts';
 import { loadConfig } from './config.ts';
@@ -16,6 +17,9 @@ Commands:
   new connector <name> --kind rest|soap|xml|graphql|sql [--dir <dir>]
              write a working connector definition, its contract test and a README into <dir>/<name>/
              (default connectors/custom/<name>/); the test runs against the matching demo simulator
+  new intent <name> [--dir <dir>]
+             write a working intent plugin for the service assistant, its test and a README into <dir>/<name>/
+             (default assistant/custom/<name>/); enable it under assistant.modules in unics.yaml
   token [--role agent] [--tenant demo] [--subject dev-user] [--expires 8h]
              print a signed JWT for the configured development secret (UNICS_JWT_SECRET, auth.hs256Secret in
              UNICS_CONFIG, or the demo default); --role may be repeated (agent, supervisor, refunds)
@@ -34,8 +38,9 @@ switch (command) {
     try {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { kind: { type: 'string' }, dir: { type: 'string' } } });
       const [what, name] = positionals;
-      if (what !== 'connector') throw new ScaffoldError(`unics new: expected "connector", but got ${JSON.stringify(what ?? '')}`);
-      const made = newConnector({ name, kind: values.kind, dir: values.dir, cwd: process.cwd() });
+      if (what !== 'connector' && what !== 'intent') throw new ScaffoldError(`unics new: expected "connector" or "intent", but got ${JSON.stringify(what ?? '')}`);
+      if (what === 'intent' && values.kind !== undefined) throw new ScaffoldError('unics new intent: --kind is for connectors; an intent plugin has no kind');
+      const made = what === 'intent' ? newIntent({ name, dir: values.dir, cwd: process.cwd() }) : newConnector({ name, kind: values.kind, dir: values.dir, cwd: process.cwd() });
       const where = relative(process.cwd(), made.dir) || '.';
       process.stdout.write(`created ${where}/\n${made.files.map((f) => `  ${f}`).join('\n')}\nnext: npx vitest run ${where}\n`);
     } catch (err) {

@@ -44,6 +44,6 @@ describe('unics new connector', () => {
     const again = run(['new', 'connector', 'twice', '--kind', 'rest', '--dir', dir]);
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('already exists; choose another name or --dir, or remove it first');
-    expect(run(['new', 'widget', 'x']).stderr).toContain('unics new: expected "connector", but got "widget"');
+    expect(run(['new', 'widget', 'x']).stderr).toContain('unics new: expected "connector" or "intent", but got "widget"');
   });
 });
