@@ -144,6 +144,9 @@ export function debeziumConnectorConfig(opts: { pgPort: number; pgHost?: string 
     'slot.name': names.slotName,
     'publication.name': names.publicationName,
     'publication.autocreate.mode': 'all_tables',
+    // The chat core keeps conversations and messages in schemas named chat* (chat/db) in the same database: they are
+    // not change data for views, and a busy chat would otherwise stream every message through Debezium and Kafka.
+    'schema.exclude.list': 'chat.*',
     'snapshot.mode': 'initial',
     // How long Debezium's streaming loop sleeps when PostgreSQL has nothing new, and how long Connect's poll waits
     // for a batch to fill: each change waits up to this twice. Debezium's default, 500 ms, is where published
