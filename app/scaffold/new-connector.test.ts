@@ -45,5 +45,6 @@ describe('unics new connector', () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toContain('already exists; choose another name or --dir, or remove it first');
     expect(run(['new', 'widget', 'x']).stderr).toContain('unics new: expected "connector" or "intent", but got "widget"');
-  });
+    // Six CLI processes: past the 10 s default on a loaded 2-core machine.
+  }, 60_000);
 });
