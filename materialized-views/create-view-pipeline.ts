@@ -54,6 +54,9 @@ export interface ViewPipelineOptions {
   readonly heartbeats?: Readonly<Record<string, string>>;
   readonly sinks?: readonly ViewChangeSink[];
   readonly log: Logger;
+  /** Partitions applied at once. Default 16: kafkajs fetches again only when every batch of a fetch was handled, and
+   * the store's calls share one pipelined connection, so handling all of a fetch's partitions together shortens the
+   * fetch cycle every change waits for (per-partition order is kept either way). */
   readonly partitionsConsumedConcurrently?: number;
   readonly maxBatchMessages?: number;
   readonly now?: () => number;
@@ -194,7 +197,7 @@ export function createViewPipeline(opts: ViewPipelineOptions): ViewPipeline {
     apply,
     log,
     clientId: `unics-views-${definition.name}`,
-    ...(opts.partitionsConsumedConcurrently !== undefined ? { partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently } : {}),
+    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 16,
     ...(opts.maxBatchMessages !== undefined ? { maxBatchMessages: opts.maxBatchMessages } : {}),
     now,
   };

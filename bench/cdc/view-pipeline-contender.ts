@@ -1,13 +1,15 @@
 // UniCS's view pipeline in the CDC benchmark (hooks: pipeline-hooks.ts). The real thing: createViewPipeline with the
 // customer-360 definition into the Redis view store, the Redis pub/sub changefeed sink the app always runs, and for
 // freshness the real GraphQL read path — the schema module reading the views (createCustomerViews), queried when the
-// changefeed says a customer changed, as an agent console does on customerChanged.
+// changefeed says customers changed (the customers of one changefeed message in one query, as a console showing
+// many customers would ask).
 //
 // The bench's source has the shop's tables only. The CRM part is stood in for: a contact per customer number (seeded
 // before the run, as the poll capture's initial load would) and a CRM watermark kept current, as the poll capture's
 // heartbeats keep it. There is no live shop behind the gateway, so the query allows any lag (a stale view would
 // otherwise fall back to a live read that cannot answer here); commit -> visible is what is measured.
-import { execute, parse } from 'graphql';
+import { parse } from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../common/clock.ts';
 import { createLogger } from '../../common/logger.ts';
@@ -69,7 +71,12 @@ function build(input: PipelineInput, onChange: (customerIds: string[]) => void):
   return { redis, store, pipeline };
 }
 
-const QUERY = parse('query Fresh($id: ID!) @freshness(maxLagMs: 600000) { customer(id: $id) { orders(first: 1000) { id updatedAt } } }');
+// The customers a changefeed message names are read in one query, executed as the gateway executes operations
+// (graphql-jit, compiled once): a read per customer cost ~0.6 ms of CPU in this process and ~0.2 ms in Redis, which
+// at 1,000 changes/s put the measuring client's own queueing into the tail it measures (~0.2 + 0.07 per customer
+// in one query of 20).
+const QUERY = parse('query Fresh($ids: [ID!]!) @freshness(maxLagMs: 600000) { customers(ids: $ids) { orders(first: 1000) { id updatedAt } } }');
+const MAX_IDS_PER_READ = 100;
 
 export const createFreshnessPipeline: FreshnessPipelineFactory = async (input) => {
   const listeners = new Set<(o: VisibleOrder) => void>();
@@ -81,17 +88,20 @@ export const createFreshnessPipeline: FreshnessPipelineFactory = async (input) =
   });
   const principal = { subject: 'bench', tenant: TENANT, roles: ['agent'] };
   const readMs: number[] = [];
-  const look = async (id: string) => {
+  const compiled = compileQuery(schema.schema, QUERY);
+  if (!isCompiledQuery(compiled)) throw new Error(`the freshness query does not compile: ${JSON.stringify(compiled.errors)}`);
+  const look = async (ids: string[]) => {
     const asked = performance.now();
     const contextValue = schema.createContext(principal, { signal: AbortSignal.timeout(10_000), explain: false });
-    const result = await execute({ schema: schema.schema, document: QUERY, variableValues: { id }, contextValue });
+    const result = await compiled.query(undefined, contextValue, { ids });
     const visibleAt = performance.timeOrigin + performance.now();
     readMs.push(visibleAt - performance.timeOrigin - asked);
-    const orders = (result.data as { customer?: { orders?: Array<{ id: string; updatedAt: string }> | null } | null } | null)?.customer?.orders ?? [];
-    for (const o of orders) for (const l of listeners) l({ orderId: o.id, updatedAt: o.updatedAt, visibleAt });
+    const customers = (result.data as { customers?: Array<{ orders?: Array<{ id: string; updatedAt: string }> | null } | null> } | null | undefined)?.customers ?? [];
+    for (const c of customers) for (const o of c?.orders ?? []) for (const l of listeners) l({ orderId: o.id, updatedAt: o.updatedAt, visibleAt });
   };
-  const built = build(input, (ids) => {
-    for (const id of ids) void look(id);
+  const built = build(input, (changed) => {
+    const ids = [...new Set(changed)];
+    for (let i = 0; i < ids.length; i += MAX_IDS_PER_READ) void look(ids.slice(i, i + MAX_IDS_PER_READ));
   });
   // Where the time goes: source commit -> view written (the pipeline's own measure), per batch apply time.
   const written: number[] = [];
