@@ -3,7 +3,6 @@
 // cache store (services.redisUrl), tracing, the connectors, the materialized views (config.views), then the schema
 // module and the gateway.
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createLifecycle, systemClock, type Clock, type Lifecycle, type Logger } from '../common/index.ts';
 import { builtinConnectorKinds, createConnectorEmitter, createConnectorRegistry, createRedisCacheStore, loadConnectors, registerConnectorMetrics, type CacheStore } from '../connectors/index.ts';
@@ -80,6 +79,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
 
     let redisCacheStore: CacheStore | undefined;
     if (config.services.redisUrl !== undefined) {
+      // Imported only when configured, like the views below: a process without Redis does not load ioredis.
+      const { Redis } = await import('ioredis');
       const redis = new Redis(config.services.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
       lifecycle.add('redis', async () => {
         await redis.quit().catch(() => redis.disconnect());

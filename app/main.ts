@@ -5,7 +5,9 @@
 import { createLogger, type Logger } from '../common/index.ts';
 import { filterKnownWarnings } from '../common/process-warnings.ts';
 import { signDevToken } from '../gateway/auth/sign-dev-token.ts';
-import { createTracing, tracingOptionsFromEnv, type Tracing } from '../gateway/tracing/index.ts';
+import type { Tracing } from '../gateway/tracing/create-tracing.ts';
+import { tracingOptionsFromEnv } from '../gateway/tracing/tracing-options-from-env.ts';
+import { tracingOff } from '../gateway/tracing/tracing-off.ts';
 import { buildApp, type App } from './build-app.ts';
 import { loadConfig, type Config } from './config.ts';
 
@@ -17,7 +19,12 @@ let tracing: Tracing;
 try {
   config = loadConfig(process.env);
   log = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'unics' });
-  tracing = createTracing({ ...tracingOptionsFromEnv(process.env), log: log.child({ module: 'tracing' }) });
+  const tracingOptions = tracingOptionsFromEnv(process.env);
+  // The OpenTelemetry SDK is imported only when spans have somewhere to go (tracing-off.ts).
+  tracing =
+    tracingOptions.otlpEndpoint === undefined
+      ? tracingOff()
+      : (await import('../gateway/tracing/create-tracing.ts')).createTracing({ ...tracingOptions, log: log.child({ module: 'tracing' }) });
 } catch (err) {
   process.stderr.write(`unics: ${(err as Error).message}\n`);
   process.exit(2);

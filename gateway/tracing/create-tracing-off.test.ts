@@ -1,11 +1,14 @@
 // Tracing off (no endpoint, no exporter): nothing is recorded, no context manager is installed, no ids are made.
 // In a file of its own so no other test has installed a context manager in this worker before.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { describe, expect, it, vi } from 'vitest';
 import { traceConnectorCalls } from '../../connectors/connector-tracing.ts';
 import { createConnectorEmitter } from '../../connectors/index.ts';
 import { createApolloTracingPlugin } from './apollo-tracing-plugin.ts';
 import { createTracing } from './create-tracing.ts';
+import { tracingOff } from './tracing-off.ts';
 import { tracingOptionsFromEnv } from './tracing-options-from-env.ts';
 
 describe('createTracing without an endpoint or exporter', () => {
@@ -32,5 +35,21 @@ describe('createTracing without an endpoint or exporter', () => {
 
     await expect(tracing.forceFlush()).resolves.toBeUndefined();
     await expect(tracing.shutdown()).resolves.toBeUndefined();
+  });
+});
+
+describe('app/main without an OTLP endpoint', () => {
+  it('never imports the OpenTelemetry SDK: tracing-off.ts and what main imports statically load no SDK module', () => {
+    const sdk = /from '@opentelemetry\/(?!api')[^']+'/;
+    const read = (file: string) => readFileSync(join(import.meta.dirname, file), 'utf8');
+    expect(read('tracing-off.ts')).not.toMatch(sdk);
+    const main = read('../../app/main.ts');
+    // create-tracing.ts (the SDK) only as a type or through the dynamic import taken when an endpoint is set.
+    expect(main).not.toMatch(/^import \{[^}]*\} from '\.\.\/gateway\/tracing\/(index|create-tracing)\.ts'/m);
+    expect(main).toContain("await import('../gateway/tracing/create-tracing.ts')");
+    expect(read('../../app/build-app.ts')).not.toMatch(/^import \{[^}]*\} from '\.\.\/gateway\/tracing\/(index|create-tracing)\.ts'/m);
+    const off = tracingOff();
+    expect(off.enabled).toBe(false);
+    expect(off.tracer.startSpan('x').isRecording()).toBe(false);
   });
 });

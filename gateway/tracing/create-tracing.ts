@@ -7,7 +7,7 @@
 //  - exporter: spans go one by one to the given exporter (tests pass an InMemorySpanExporter);
 //  - neither: tracing is off. The tracer is the API's no-op tracer, no context manager is installed, and callers
 //    should not subscribe listeners at all (check `enabled`), so tracing costs nothing.
-import { context, ProxyTracerProvider, type Tracer, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import { context, type Tracer, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -26,9 +26,9 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { commonErrors } from '../../common/error-catalogue.ts';
 import type { Logger } from '../../common/logger.ts';
+import { TRACER_NAME, tracingOff } from './tracing-off.ts';
 
-/** The name spans are recorded under (the instrumentation scope). */
-export const TRACER_NAME = 'unics';
+export { TRACER_NAME };
 
 export interface TracingOptions {
   /** `service.name` of every span. Default "unics". */
@@ -129,17 +129,7 @@ export function createTracing(options: TracingOptions = {}): Tracing {
   }
   if (options.exporter !== undefined) processors.push(new SimpleSpanProcessor({ exporter: options.exporter }));
 
-  if (processors.length === 0) {
-    // A provider without a delegate hands out the API's no-op tracer: spans are non-recording and free.
-    const provider = new ProxyTracerProvider();
-    return {
-      enabled: false,
-      tracer: provider.getTracer(TRACER_NAME),
-      provider,
-      forceFlush: () => Promise.resolve(),
-      shutdown: () => Promise.resolve(),
-    };
-  }
+  if (processors.length === 0) return tracingOff();
 
   ensureContextManager();
   const ratio = options.sampleRatio ?? 1;
