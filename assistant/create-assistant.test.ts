@@ -148,3 +148,13 @@ describe('bad input', () => {
 it('the fake profile is the one the tests assume', () => {
   expect(fakeProfile.orders?.map((o) => o.id)).toEqual(['O0000003', 'O0000002', 'O0000001']);
 });
+
+describe('budget', () => {
+  it('a plugin that never answers is cut off at respondTimeoutMs and the conversation handed over', async () => {
+    const stuck = { name: 'stuck', description: 'never answers', intents: ['stuck'], priority: 99, detect: () => [{ intent: 'stuck', confidence: 0.99 }], respond: () => new Promise<never>(() => {}) };
+    const assistant = createAssistant({ plugins: createIntentRegistry([stuck]).activate(), profiles: fakeProfiles(), clock: createFakeClock(0), log: createLogger({ level: 'silent' }), respondTimeoutMs: 50 });
+    const out = await ask(assistant, 'anything');
+    expect(out.turn.outcome).toBe('failed');
+    expect(out.handover?.reason).toBe('plugin_failed');
+  });
+});

@@ -98,6 +98,16 @@ const STEP_ASIDE: Record<Language, string> = {
   zh: '我为您转接人工客服，请稍候。',
 };
 
+/** A plugin's answer, or a rejection once the budget (or the caller's signal) runs out, whatever the plugin does. */
+function withinBudget<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function createAssistant(options: AssistantOptions): Assistant {
   const { plugins, profiles, clock, log } = options;
   const threshold = options.threshold ?? 0.6;
@@ -185,7 +195,7 @@ export function createAssistant(options: AssistantOptions): Assistant {
         profile: () => (profile ??= profiles.load(m.tenant, m.customerId, signal)),
       };
       try {
-        const reply = await winner.plugin.plugin.respond(winner.detection, respondCtx);
+        const reply = await withinBudget(Promise.resolve(winner.plugin.plugin.respond(winner.detection, respondCtx)), signal);
         const turn: AssistantTurn = { ...base, ...why, outcome: 'answered', replies: reply.messages };
         const proposesHandover = reply.actions.some((a) => a.type === 'handover');
         const event: HandoverEvent = winner.intent === 'human_handover' ? { type: 'asked_for_person' } : proposesHandover ? { type: 'plugin_proposed' } : { type: 'answered' };
@@ -194,7 +204,7 @@ export function createAssistant(options: AssistantOptions): Assistant {
         const unavailable = assistErr.ASSIST_ERR_PROFILE_UNAVAILABLE.is(err);
         log.warn({ err, plugin: winner.plugin.plugin.name, conversationId: m.conversationId }, unavailable ? 'assistant: the profile could not be read; handing over' : 'assistant: a plugin failed to answer; handing over');
         // Either way the customer must not be left with silence about their question.
-        return finish({ type: 'profile_unavailable' }, { ...base, ...why, outcome: 'failed', replies: [] }, []);
+        return finish({ type: unavailable ? 'profile_unavailable' : 'plugin_failed' }, { ...base, ...why, outcome: 'failed', replies: [] }, []);
       }
     },
 

@@ -19,11 +19,12 @@ describe('handover state machine', () => {
     expect(run(['low_confidence', 'answered', 'low_confidence'])).toEqual({ state: 'unsure', handovers: [] });
   });
 
-  it('asking for a person, clear negativity, a plugin proposal or an unreadable profile hand over at once', () => {
+  it('asking for a person, clear negativity, a plugin proposal, an unreadable profile or a failing plugin hand over at once', () => {
     expect(run(['asked_for_person']).handovers).toEqual(['customer_asked']);
     expect(run(['negative_sentiment']).handovers).toEqual(['negative_sentiment']);
     expect(run(['plugin_proposed']).handovers).toEqual(['plugin_proposed']);
     expect(run(['low_confidence', 'profile_unavailable']).handovers).toEqual(['profile_unavailable']);
+    expect(run(['plugin_failed']).handovers).toEqual(['plugin_failed']);
   });
 
   it('an agent joining from any speaking state silences it; leaving keeps it quiet; resume gives it back', () => {

@@ -5,13 +5,13 @@
 //   assisting ──low confidence──▶ unsure ──low confidence again──▶ handed_over
 //       │  ▲                        │
 //       │  └──────answered──────────┘
-//       ├─ asked for a person / clearly negative / a plugin proposed it ─▶ handed_over
+//       ├─ asked for a person / clearly negative / a plugin proposed it / failed ─▶ handed_over
 //       └─ agent joined (from any state) ─▶ agent_present ─agent left─▶ handed_over ─resume─▶ assisting
 import { commonErrors } from '../common/index.ts';
 
 export type HandoverState = 'assisting' | 'unsure' | 'handed_over' | 'agent_present';
 
-export type HandoverReason = 'customer_asked' | 'low_confidence_twice' | 'negative_sentiment' | 'plugin_proposed' | 'profile_unavailable' | 'agent_joined';
+export type HandoverReason = 'customer_asked' | 'low_confidence_twice' | 'negative_sentiment' | 'plugin_proposed' | 'profile_unavailable' | 'plugin_failed' | 'agent_joined';
 
 /** What happened, as the assistant classifies a visitor message (or a conversation event). */
 export type HandoverEvent =
@@ -21,6 +21,7 @@ export type HandoverEvent =
   | { readonly type: 'negative_sentiment' }
   | { readonly type: 'plugin_proposed' }
   | { readonly type: 'profile_unavailable' }
+  | { readonly type: 'plugin_failed' }
   | { readonly type: 'agent_joined' }
   | { readonly type: 'agent_left' }
   | { readonly type: 'resume' };
@@ -40,6 +41,7 @@ const TARGETS: { readonly [S in HandoverState]: Partial<Record<HandoverEvent['ty
     negative_sentiment: { to: 'handed_over', reason: 'negative_sentiment' },
     plugin_proposed: { to: 'handed_over', reason: 'plugin_proposed' },
     profile_unavailable: { to: 'handed_over', reason: 'profile_unavailable' },
+    plugin_failed: { to: 'handed_over', reason: 'plugin_failed' },
     agent_joined: { to: 'agent_present', reason: 'agent_joined' },
   },
   unsure: {
@@ -49,6 +51,7 @@ const TARGETS: { readonly [S in HandoverState]: Partial<Record<HandoverEvent['ty
     negative_sentiment: { to: 'handed_over', reason: 'negative_sentiment' },
     plugin_proposed: { to: 'handed_over', reason: 'plugin_proposed' },
     profile_unavailable: { to: 'handed_over', reason: 'profile_unavailable' },
+    plugin_failed: { to: 'handed_over', reason: 'plugin_failed' },
     agent_joined: { to: 'agent_present', reason: 'agent_joined' },
   },
   handed_over: {

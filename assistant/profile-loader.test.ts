@@ -121,3 +121,12 @@ describe('the assistant over the real profile', () => {
     expect(out.session.state).toBe('handed_over');
   });
 });
+
+describe('createHttpExecutor limits', () => {
+  it('refuses an answer larger than maxResponseBytes', async () => {
+    const { contact } = pickCustomer();
+    const token = await gateway.token({ roles: ['assistant'] });
+    const small = createProfileLoader({ execute: createHttpExecutor({ url: `${gateway.url}/graphql`, token: () => token, maxResponseBytes: 200 }) });
+    await expect(small.load('demo', contact.id, signal())).rejects.toMatchObject({ code: 'ASSIST_ERR_PROFILE_UNAVAILABLE', message: expect.stringContaining('larger than 200 bytes') });
+  });
+});

@@ -55,8 +55,7 @@ export function createHttpExecutor(options: HttpExecutorOptions): GraphQLExecuto
       body: JSON.stringify({ query, variables }),
       signal,
     });
-    const text = await response.text();
-    if (text.length > maxBytes) throw assistErr.ASSIST_ERR_PROFILE_UNAVAILABLE(`the gateway's answer is larger than ${maxBytes} bytes`);
+    const text = await readLimited(response, maxBytes);
     let body: GraphQLResultLike;
     try {
       body = JSON.parse(text) as GraphQLResultLike;
@@ -69,6 +68,27 @@ export function createHttpExecutor(options: HttpExecutorOptions): GraphQLExecuto
     }
     return body;
   };
+}
+
+/** The body as text, refusing (and cancelling the read) past maxBytes instead of buffering whatever arrives. */
+async function readLimited(response: Response, maxBytes: number): Promise<string> {
+  const tooLarge = () => assistErr.ASSIST_ERR_PROFILE_UNAVAILABLE(`the gateway's answer is larger than ${maxBytes} bytes`);
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      await response.body.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export interface ProfileLoaderOptions {
