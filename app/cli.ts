@@ -23,10 +23,12 @@ Commands:
   token [--role agent] [--tenant demo] [--subject dev-user] [--expires 8h]
              print a signed JWT for the configured development secret (UNICS_JWT_SECRET, auth.hs256Secret in
              UNICS_CONFIG, or the demo default); --role may be repeated (agent, supervisor, refunds)
-  views rebuild [--tenant demo] [--clear]
+  views rebuild [--tenant demo] [--clear] [--via snapshot|debezium]
              rebuild the customer views from a PostgreSQL snapshot of the shop and a full read of the captured
              systems (config.capture), while the gateway and the pipeline keep running; --clear drops the
              tenant's views first (reads go live until each view is back). Needs REDIS_URL and DATABASE_URL.
+             --via debezium asks the Debezium connector for an incremental snapshot of the shop's tables instead
+             and waits until the running view pipeline applied it (also needs KAFKA_BROKERS).
   version    print the UniCS version
   help       show this help
 
@@ -75,10 +77,11 @@ switch (command) {
   }
   case 'views': {
     try {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { tenant: { type: 'string' }, clear: { type: 'boolean', default: false } } });
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { tenant: { type: 'string' }, clear: { type: 'boolean', default: false }, via: { type: 'string', default: 'snapshot' } } });
+      if (values.via !== 'snapshot' && values.via !== 'debezium') throw new Error(`unics views rebuild: --via must be "snapshot" or "debezium", but got ${JSON.stringify(values.via)}`);
       if (positionals[0] !== 'rebuild') throw new Error(`unics views: expected "rebuild", but got ${JSON.stringify(positionals[0] ?? '')}`);
       const { runViewsRebuild } = await import('./views-rebuild.ts');
-      const report = await runViewsRebuild(loadConfig(process.env), { progress: process.stderr, clear: values.clear, ...(values.tenant ? { tenant: values.tenant } : {}) });
+      const report = await runViewsRebuild(loadConfig(process.env), { progress: process.stderr, clear: values.clear, via: values.via, ...(values.tenant ? { tenant: values.tenant } : {}) });
       for (const r of report.rejected.slice(0, 10)) process.stderr.write(`unics views rebuild: rejected a row of ${r.table}: ${r.reason}\n`);
       if (report.rejected.length > 0) process.exitCode = 1;
     } catch (err) {

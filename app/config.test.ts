@@ -26,6 +26,7 @@ describe('loadConfig', () => {
         topics: ['unics.crm.contacts', 'unics.shop.orders', 'unics.shop.order_items', 'unics.shop.payments', 'unics.helpdesk.tickets'],
         heartbeats: { '__debezium-heartbeat.unics': 'shop', '__debezium-heartbeat.crm': 'crm', '__debezium-heartbeat.helpdesk': 'helpdesk' },
         changefeedTopic: 'unics.customer360',
+        debezium: { signalTable: 'public.debezium_signal', notificationTopic: '__debezium-notification.unics', topicPrefix: 'unics' },
       },
       capture: [],
       gateway: {

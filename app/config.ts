@@ -118,6 +118,18 @@ const configSchema = z
         heartbeats: z.record(z.string().min(1), z.string().min(1)).default({ '__debezium-heartbeat.unics': 'shop', '__debezium-heartbeat.crm': 'crm', '__debezium-heartbeat.helpdesk': 'helpdesk' }),
         /** The compacted topic for data teams (key = customer id, value = the view); false: none. */
         changefeedTopic: z.union([z.string().min(1), z.literal(false)]).default('unics.customer360'),
+        /** The Debezium connector's signalling, for `npx unics views rebuild --via debezium` (stack/settings.ts names). */
+        debezium: z
+          .object({
+            /** Its signal.data.collection ("schema.table"); created when missing. */
+            signalTable: z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'a lower-case "schema.table" name').default('public.debezium_signal'),
+            /** Its notification.sink.topic.name. */
+            notificationTopic: z.string().min(1).default('__debezium-notification.unics'),
+            /** Its topic.prefix. */
+            topicPrefix: z.string().min(1).default('unics'),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -36,12 +36,21 @@ export interface RebuildCommandOptions {
   readonly clock?: Clock;
   /** The view to rebuild; default customer360 (tests point it at tables of their own). */
   readonly definition?: ViewDefinition;
+  /**
+   * How the PostgreSQL tables are re-read: "snapshot" (default) reads them here in one consistent snapshot;
+   * "debezium" asks the Debezium connector for an incremental snapshot and waits until the running view pipeline
+   * applied it (needs Kafka, the connector's signal table and notification topic: config views.debezium).
+   */
+  readonly via?: 'snapshot' | 'debezium';
+  /** --via debezium: give up when Debezium reports no progress for this long. Default 60 s. */
+  readonly idleTimeoutMs?: number;
 }
 
 const configError = (message: string) => commonErrors.errors.COMMON_ERR_CONFIG_INVALID(message);
 
 export async function runViewsRebuild(config: Config, opts: RebuildCommandOptions): Promise<RebuildReport> {
   const clock = opts.clock ?? systemClock;
+  const startedMs = clock.now();
   const { redisUrl, databaseUrl, kafkaBrokers } = config.services;
   if (redisUrl === undefined) throw configError('unics views rebuild: services.redisUrl (REDIS_URL) is not set: the views live in Redis');
   const tenant = opts.tenant ?? config.views.tenant;
@@ -54,6 +63,8 @@ export async function runViewsRebuild(config: Config, opts: RebuildCommandOption
   const ticketsTable = definition.parts.find((p) => p.source === 'helpdesk')?.table ?? CAPTURED_TABLE.helpdesk;
   for (const c of config.capture) captured.set(c.kind === 'crm' ? rootTable : ticketsTable, c);
   const fromPg = [...tables.entries()].filter(([table]) => !captured.has(table));
+  const viaDebezium = opts.via === 'debezium';
+  if (viaDebezium && kafkaBrokers === undefined) throw configError('unics views rebuild --via debezium: services.kafkaBrokers (KAFKA_BROKERS) is not set: Debezium sends the snapshot through Kafka');
   if (fromPg.length > 0 && databaseUrl === undefined) {
     throw configError(`unics views rebuild: ${fromPg.map(([t]) => t).join(', ')} are read from PostgreSQL, but services.databaseUrl (DATABASE_URL) is not set`);
   }
@@ -65,6 +76,7 @@ export async function runViewsRebuild(config: Config, opts: RebuildCommandOption
   let kafka: { producer: Producer } | undefined;
   try {
     const sources: SnapshotSource[] = [];
+    const debeziumTables: string[] = [];
     if (pool !== undefined) {
       // A table neither captured nor in PostgreSQL is left out, and said so (its rows keep what the stream gave).
       const present: typeof fromPg = [];
@@ -73,8 +85,12 @@ export async function runViewsRebuild(config: Config, opts: RebuildCommandOption
         if (rows[0]?.found) present.push(entry);
         else opts.progress.write(`${entry[0]}: not in PostgreSQL and no capture entry polls it; skipped\n`);
       }
-      snapshot = await openPgSnapshot(pool, present.map(([table, role]) => ({ table, key: role.kind === 'root' ? [role.spec.key] : role.spec.key })));
-      sources.push(...snapshot.sources);
+      if (viaDebezium) {
+        debeziumTables.push(...present.map(([table]) => table));
+      } else {
+        snapshot = await openPgSnapshot(pool, present.map(([table, role]) => ({ table, key: role.kind === 'root' ? [role.spec.key] : role.spec.key })));
+        sources.push(...snapshot.sources);
+      }
     }
     for (const [table, c] of captured) {
       const { endpoint, auth } = connectorEndpoint(config, c);
@@ -104,16 +120,34 @@ export async function runViewsRebuild(config: Config, opts: RebuildCommandOption
     }
 
     const bar = createProgressBar(opts.progress, () => clock.now());
-    const report = await rebuildViews({
+    let viaDebeziumRows = 0;
+    if (debeziumTables.length > 0 && pool !== undefined && kafkaBrokers !== undefined) {
+      if (opts.clear) await store.clear(tenant);
+      const { rebuildTablesViaDebezium } = await import('./views-rebuild-debezium.ts');
+      const dbz = config.views.debezium;
+      viaDebeziumRows = (await rebuildTablesViaDebezium({
+        pool,
+        brokers: kafkaBrokers,
+        tables: debeziumTables,
+        signalTable: dbz.signalTable,
+        notificationTopic: dbz.notificationTopic,
+        topicPrefix: dbz.topicPrefix,
+        viewsGroupId: config.views.groupId,
+        onProgress: (label, done, total) => bar.update(label, done, total),
+        ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      })).rows;
+    }
+    const rebuilt = await rebuildViews({
       store,
       definition,
       tenant,
       sources,
-      clear: opts.clear ?? false,
+      clear: (opts.clear ?? false) && debeziumTables.length === 0,
       onProgress: (p) => bar.update(p.table, p.done, p.total),
       ...(onViews ? { onViews } : {}),
       now: () => clock.now(),
     });
+    const report: RebuildReport = { ...rebuilt, rows: rebuilt.rows + viaDebeziumRows, ms: clock.now() - startedMs };
     bar.done(`rebuilt the ${definition.name} views of tenant ${tenant}: ${report.rows.toLocaleString('en-US')} rows, ${report.viewWrites.toLocaleString('en-US')} view writes, ${report.rejected.length} rows rejected, in ${(report.ms / 1000).toFixed(1)} s`);
     return report;
   } finally {

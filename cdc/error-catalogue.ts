@@ -20,6 +20,12 @@ export const cdcErrors = defineErrors('CDC', {
     httpStatus: 503,
     retriable: true,
   },
+  CDC_ERR_SIGNAL_FAILED: {
+    description:
+      "Debezium could not be asked for, or did not finish, an incremental snapshot (npx unics views rebuild --via debezium): the signal table could not be written, the snapshot was aborted, or no progress arrived in time. Nothing is lost: the views keep what they had and the stream goes on; check the connector's status and its signal.data.collection, then run the rebuild again.",
+    httpStatus: 503,
+    retriable: true,
+  },
 });
 
 export const cdcErr = cdcErrors.errors;

@@ -31,6 +31,11 @@ export const names = Object.freeze({
   topicPrefix: 'unics',
   slotName: 'unics_debezium',
   publicationName: 'unics_publication',
+  /** Debezium's signal table (source channel): `npx unics views rebuild --via debezium` asks it for incremental
+   * snapshots there (it creates the table when missing). */
+  signalTable: 'public.debezium_signal',
+  /** Where Debezium reports snapshot progress (its sink notification channel). */
+  notificationTopic: '__debezium-notification.unics',
 });
 
 /** PostgreSQL server settings (postgresql.conf); logical decoding for Debezium, short WAL writer delay for latency. */
@@ -168,6 +173,12 @@ export function debeziumConnectorConfig(opts: { pgPort: number; pgHost?: string 
     // measurably (it runs on the same poll loop).
     'heartbeat.interval.ms': '100',
     'tombstones.on.delete': 'true',
+    // Incremental snapshots on request (npx unics views rebuild --via debezium): signals are rows of the signal table,
+    // which Debezium also uses for its snapshot windows; progress goes to the notification topic.
+    'signal.enabled.channels': 'source',
+    'signal.data.collection': names.signalTable,
+    'notification.enabled.channels': 'sink',
+    'notification.sink.topic.name': names.notificationTopic,
     'decimal.handling.mode': 'string',
     'topic.creation.default.replication.factor': '1',
     'topic.creation.default.partitions': '4',
