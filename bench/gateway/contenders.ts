@@ -68,6 +68,16 @@ export const pkgVersion = (name: string): string => {
 
 const baseEnv = { NODE_ENV: 'production' };
 
+/** The node flags of `npm start` (package.json "start": `node <flags> app/main.ts`), so UniCS runs here as it ships. Pure. */
+export function startFlags(packageJson: string): string[] {
+  const start = (JSON.parse(packageJson) as { scripts?: Record<string, string> }).scripts?.start ?? '';
+  const m = /^node((?:\s+--\S+)*)\s+app\/main\.ts$/.exec(start.trim());
+  if (!m) throw new Error(`package.json "start" should be "node [--flags] app/main.ts", but is ${JSON.stringify(start)}`);
+  return m[1]!.split(/\s+/).filter(Boolean);
+}
+
+export const UNICS_START_FLAGS: readonly string[] = startFlags(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+
 async function crmToken(crm: string): Promise<string> {
   const res = await fetch(`${crm}/oauth/token`, {
     method: 'POST',
@@ -161,7 +171,7 @@ async function startUnics(name: ContenderName, ctx: ContenderContext, args: read
     env: { ...baseEnv, UNICS_CONFIG: configFile, PORT: String(ctx.port), LOG_LEVEL: 'warn', UNICS_BENCH_PROBE_FILE: probeFile, ...env },
     ready: graphqlProbe(url, { authorization: headers.authorization }),
     readyTimeoutMs: 180_000,
-    nodeOptions: ['--import', join(repoRoot, 'bench', 'gateway', 'process-probe.ts'), ...(ctx.nodeOptions ?? [])],
+    nodeOptions: ['--import', join(repoRoot, 'bench', 'gateway', 'process-probe.ts'), ...UNICS_START_FLAGS, ...(ctx.nodeOptions ?? [])],
   });
   return { name, url, headers, service, versions: {}, processStats: probeReader(service.pid, probeFile) };
 }

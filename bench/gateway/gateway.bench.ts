@@ -21,7 +21,7 @@ import { freePort } from '../../stack/ports.ts';
 import { round } from '../lib/stats.ts';
 import { versions as unicsVersions, writeRawResults } from '../lib/results.ts';
 import { uncommittedCode } from './uncommitted-code.ts';
-import { startContender, type RunningContender } from './contenders.ts';
+import { startContender, UNICS_START_FLAGS, type RunningContender } from './contenders.ts';
 import { checkAnswer, rateRound, sequentialCost, throughputRound, warmUp, type RunSettings } from './measure.ts';
 import { profileUnics } from './profile-unics.ts';
 import { expectedAnswer, VIEW_CONTENDERS, type ContenderName, type QueryName } from './queries.ts';
@@ -44,7 +44,7 @@ export interface BenchOptions {
   readonly settings: RunSettings;
   readonly profile: boolean;
   readonly quick: boolean;
-  /** Extra node flags for UniCS (e.g. V8 heap sizes, docs/adr/0009), from --unics-node-flags="…". */
+  /** Node flags for UniCS on top of `npm start`'s (UNICS_START_FLAGS), from --unics-node-flags="…". */
   readonly unicsNodeFlags: readonly string[];
 }
 
@@ -189,7 +189,7 @@ export async function main(args: string[] = []): Promise<void> {
   }
   const versions = Object.assign({}, ...running.map((c) => c.versions)) as Record<string, string>;
   const host = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
-  const raw = { date: startedAt.toISOString(), unics, args, host, options: o, versions, latencyMs: LATENCY_MS, customers: CUSTOMERS, startFailures, cells: result };
+  const raw = { date: startedAt.toISOString(), unics, args, host, options: o, versions, latencyMs: LATENCY_MS, customers: CUSTOMERS, startFailures, unicsStartFlags: UNICS_START_FLAGS, cells: result };
   if (o.quick) {
     say('quick mode: results printed, not written to bench/results or bench/RESULTS.md');
     process.stdout.write(`${JSON.stringify(raw, null, 2)}\n`);

@@ -24,6 +24,8 @@ export interface RawGatewayResults {
   readonly customers: number;
   readonly startFailures: Readonly<Record<string, string | undefined>>;
   readonly cells: readonly Cell[];
+  /** The node flags of `npm start` UniCS ran with (before any --unics-node-flags). */
+  readonly unicsStartFlags?: readonly string[];
 }
 
 /** The previous run: the committed version of today's file when it holds an earlier run, else the latest older file. */
@@ -176,7 +178,7 @@ export function writeGatewaySection(raw: RawGatewayResults, file: string): strin
     'Same data, different query shapes: UniCS and plain Apollo run the same query on the unified schema (`customer(id)` / `customers(ids)` with `profile`, `orders(first: 10) { items }`, `tickets`); ' +
       'Hive Gateway runs `contact(id)` / `contacts(ids)` of the composed CRM subgraph with `orders` and `tickets` joined by Mesh `@resolveTo` batch delegation. ' +
       'Before measuring, every contender\'s answer is compared field by field with the demo data (contact, orders with items, tickets); a contender that differs is not measured. ' +
-      'UniCS runs `unics.example.yaml` pointed at the simulators without connector caches (the peers cache nothing) and logs at warn; Hive Gateway logs at error; all run with NODE_ENV=production.',
+      `UniCS runs \`unics.example.yaml\` pointed at the simulators without connector caches (the peers cache nothing) and logs at warn, with the node flags of \`npm start\` (${raw.unicsStartFlags?.length ? `\`${raw.unicsStartFlags.join(' ')}\`, docs/adr/0009` : 'none'}); Hive Gateway logs at error; all run with NODE_ENV=production.`,
     '',
     viewPathNote(all, raw.options.settings),
     '',
