@@ -158,3 +158,11 @@ describe('budget', () => {
     expect(out.handover?.reason).toBe('plugin_failed');
   });
 });
+
+it('a profile read that outlasts the budget hands over as profile_unavailable', async () => {
+  const slow = { loads: 0, load: () => new Promise<never>(() => {}) };
+  const assistant = createAssistant({ plugins, profiles: slow, clock: createFakeClock(0), log: createLogger({ level: 'silent' }), respondTimeoutMs: 50 });
+  const out = await ask(assistant, 'where is my order O0000003?');
+  expect(out.handover?.reason).toBe('profile_unavailable');
+  expect(out.messages).toEqual(["I'll pass you to a colleague who can help better — one moment please."]);
+});

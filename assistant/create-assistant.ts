@@ -186,13 +186,14 @@ export function createAssistant(options: AssistantOptions): Assistant {
 
       const { winner } = decision;
       let profile: Promise<CustomerProfile> | undefined;
+      let profileSettled = false;
       const signal = m.signal ? AbortSignal.any([m.signal, AbortSignal.timeout(respondTimeoutMs)]) : AbortSignal.timeout(respondTimeoutMs);
       const respondCtx: RespondContext = {
         ...ctx,
         customer: { tenant: m.tenant, id: m.customerId },
         now: clock.now(),
         formatTime,
-        profile: () => (profile ??= profiles.load(m.tenant, m.customerId, signal)),
+        profile: () => (profile ??= profiles.load(m.tenant, m.customerId, signal).finally(() => (profileSettled = true))),
       };
       try {
         const reply = await withinBudget(Promise.resolve(winner.plugin.plugin.respond(winner.detection, respondCtx)), signal);
@@ -201,7 +202,8 @@ export function createAssistant(options: AssistantOptions): Assistant {
         const event: HandoverEvent = winner.intent === 'human_handover' ? { type: 'asked_for_person' } : proposesHandover ? { type: 'plugin_proposed' } : { type: 'answered' };
         return finish(event, turn, reply.actions);
       } catch (err) {
-        const unavailable = assistErr.ASSIST_ERR_PROFILE_UNAVAILABLE.is(err);
+        // Out of time while the profile read was still pending: the profile is what was missing, not the plugin.
+        const unavailable = assistErr.ASSIST_ERR_PROFILE_UNAVAILABLE.is(err) || (signal.aborted && profile !== undefined && !profileSettled);
         log.warn({ err, plugin: winner.plugin.plugin.name, conversationId: m.conversationId }, unavailable ? 'assistant: the profile could not be read; handing over' : 'assistant: a plugin failed to answer; handing over');
         // Either way the customer must not be left with silence about their question.
         return finish({ type: unavailable ? 'profile_unavailable' : 'plugin_failed' }, { ...base, ...why, outcome: 'failed', replies: [] }, []);
