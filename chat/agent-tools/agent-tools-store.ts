@@ -44,6 +44,8 @@ export interface AgentToolsStore {
   notesAfter(tenant: string, conversationId: string, afterNoteSeq: number, limit: number): Promise<Note[]>;
   /** Marks a message retracted; only its sender may. Retracting twice returns the first (changed: false). */
   retract(tenant: string, conversationId: string, seq: number, by: ToolParticipant): Promise<{ ok: true; retraction: Retraction; changed: boolean } | ToolRefused>;
+  /** The conversation's retractions, oldest seq first (at most `limit`). */
+  listRetractions(tenant: string, conversationId: string, limit: number): Promise<Retraction[]>;
   /** The retractions among `seqs` (to mark entries of a resume or history page). */
   retractions(tenant: string, conversationId: string, seqs: readonly number[]): Promise<Map<number, Retraction>>;
   /**
@@ -153,6 +155,16 @@ export function createAgentToolsStore(deps: { db: ChatDatabase; clock: Pick<Cloc
         [conversationId, seq],
       );
       return { ok: true as const, retraction: toRetraction(first.rows[0]!), changed: false };
+    },
+
+    async listRetractions(tenant, conversationId, limit) {
+      if (!UUID.test(conversationId)) return [];
+      const { rows } = await db.query<RetractionRow>(
+        `select conversation_id, seq, retracted_by_role, retracted_by_id, retracted_at_ms from message_retractions
+          where conversation_id = $1 and tenant = $2 order by seq limit $3`,
+        [conversationId, tenant, limit],
+      );
+      return rows.map(toRetraction);
     },
 
     async retractions(tenant, conversationId, seqs) {

@@ -28,7 +28,10 @@ export interface Released {
 }
 
 export interface RoutingPresence {
-  /** A socket of the agent opened: records the session, updates the profile, and puts the agent online. */
+  /**
+   * A socket of the agent opened: records the session and puts the agent online. `profile` applies to an agent
+   * routing has not seen before; a known agent keeps theirs (changed with setStatus).
+   */
   connect(session: AgentSession, profile: AgentProfile): Promise<void>;
   /** Explicit status change; offline releases the agent's conversations (returned), online needs a live session. */
   setStatus(tenant: string, agentId: string, status: AgentStatus, profile?: Partial<AgentProfile>): Promise<Released | null>;
@@ -72,7 +75,7 @@ export function createRoutingPresence(deps: { db: ChatDatabase; clock: Pick<Cloc
           `insert into routing_agents (tenant, agent_id, status, skills, languages, capacity, idle_since_ms, updated_at_ms)
            values ($1, $2, 'online', $3, $4, $5, $6, $6)
            on conflict (tenant, agent_id) do update set
-             skills = excluded.skills, languages = excluded.languages, capacity = excluded.capacity, updated_at_ms = excluded.updated_at_ms,
+             updated_at_ms = excluded.updated_at_ms,
              idle_since_ms = case when routing_agents.status = 'offline' then excluded.idle_since_ms else routing_agents.idle_since_ms end,
              status = 'online'`,
           [session.tenant, session.agentId, [...profile.skills], [...profile.languages], profile.capacity, now],

@@ -78,6 +78,11 @@ export function describeAgentToolsStore(label: string, openDb: () => Promise<Cha
       expect(again.ok && done.ok && again.retraction.at).toBe(done.ok && done.retraction.at);
       expect((await tools.retract(T, c, 1, { role: 'visitor', id: 'C1' })).ok).toBe(true);
       expect([...(await tools.retractions(T, c, [1, 2, 3])).keys()].sort()).toEqual([1, 2]);
+      expect((await tools.listRetractions(T, c, 10)).map((r) => [r.seq, r.by.id])).toEqual([
+        [1, 'C1'],
+        [2, 'alice'],
+      ]);
+      expect(await tools.listRetractions(`${T}-x`, c, 10)).toEqual([]);
       // Still in history.
       expect((await db.query('select seq from messages where conversation_id = $1', [c])).rows.length).toBe(2);
     });

@@ -169,6 +169,12 @@ export function describeRoutingStore(label: string, openDb: () => Promise<ChatDa
       expect(dead).not.toBe(alive);
     });
 
+    it('a known agent keeps their profile when another socket connects (the defaults apply to newcomers only)', async () => {
+      await f.online(T, 'alice', { skills: ['billing'], languages: ['de'], capacity: 4 });
+      await f.online(T, 'alice', { skills: [], languages: [], capacity: 1 });
+      expect(await f.queries.agent(T, 'alice')).toMatchObject({ skills: ['billing'], languages: ['de'], capacity: 4, status: 'online' });
+    });
+
     it('an explicit offline agent comes back online only while a session is open', async () => {
       const s = await f.online(T, 'alice');
       await f.presence.setStatus(T, 'alice', 'offline');
