@@ -58,7 +58,7 @@ export interface CdcConsumerOptions {
 export interface CdcConsumer {
   readonly events: Emitter<CdcConsumerEvents>;
   start(): Promise<void>;
-  /** Stops fetching, finishes the batch in hand, commits what was applied, and disconnects. */
+  /** Stops fetching, lets the slices being applied finish, commits what was applied, and disconnects. */
   stop(): Promise<void>;
 }
 
@@ -118,10 +118,62 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
     events.emit('cdc.dead_letter', { topic: batch.topic, partition: batch.partition, offset, reason });
   }
 
+  /**
+   * Applies one decoded slice of a partition: retried until it applies (never skipped), then its offset is queued for
+   * commit. Answers false when it gave up because this consumer is stopping or lost the partition (nothing of the
+   * slice is committed then; whoever reads the partition next reads it again).
+   */
+  async function applySlice(payload: EachBatchPayload, slice: EachBatchPayload['batch']['messages'], decoded: Array<{ offset: string; event: DecodedEvent }>): Promise<boolean> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const t0 = now();
+    const lastOffset = BigInt(slice[slice.length - 1]!.offset);
+    const lagMessages = Math.max(0, Number(BigInt(batch.highWatermark) - lastOffset - 1n));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = decoded.length > 0 ? await opts.apply({ topic: batch.topic, partition: batch.partition, events: decoded, lagMessages }) : undefined;
+        for (const { offset, reason } of result?.rejected ?? []) {
+          const m = slice.find((x) => x.offset === offset);
+          await deadLetter(batch, offset, m?.key ?? null, m?.value ?? null, reason);
+        }
+        break;
+      } catch (error) {
+        // Never skip a batch: retry until it applies or this consumer loses the partition (then another retries it).
+        events.emit('cdc.apply_failed', { topic: batch.topic, partition: batch.partition, error, attempt });
+        if (stopping || !isRunning() || isStale()) return false;
+        await heartbeat().catch(() => {});
+        await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 500));
+      }
+    }
+    const ops: Record<string, number> = {};
+    const applied = now();
+    for (const { event } of decoded) {
+      const op = event.kind === 'change' ? event.op : event.kind;
+      ops[op] = (ops[op] ?? 0) + 1;
+      if (event.kind === 'change' && event.sourceTsMs !== null) events.emit('cdc.lag', { topic: batch.topic, lagMs: Math.max(0, applied - event.sourceTsMs) });
+    }
+    events.emit('cdc.applied', { topic: batch.topic, partition: batch.partition, count: decoded.length, ops, durationMs: applied - t0 });
+    // Offsets are committed only past what was applied (or dead-lettered), in the background while running, waited
+    // for when stopping (a clean stop leaves nothing to replay).
+    const last = slice[slice.length - 1]!.offset;
+    pending.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
+    const commit = commitApplied();
+    if (stopping || !isRunning()) await commit;
+    await heartbeat().catch(() => {}); // kafkajs heartbeats (and handles a rebalance) in its own loop too
+    return true;
+  }
+
+  /** Per partition: the apply of its latest slice, which runs while kafkajs fetches and this decodes the next one, and
+   * the group generation it belongs to (a slice of an earlier generation that gave up says nothing about this one). */
+  const applying = new Map<string, { generation: number; run: Promise<boolean> }>();
+  let generation = 0;
+  /** Partitions whose slice gave up (stopping, or lost): nothing after it applies until the group is joined again. */
+  const broken = new Set<string>();
+
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch, resolveOffset, isRunning, isStale } = payload;
+    const key = `${batch.topic}\u0000${batch.partition}`;
     for (let start = 0; start < batch.messages.length; start += maxBatch) {
-      if (!isRunning() || isStale()) return;
+      if (stopping || !isRunning() || isStale() || broken.has(key)) return;
       const slice = batch.messages.slice(start, start + maxBatch);
       const decoded: Array<{ offset: string; event: DecodedEvent }> = [];
       for (const m of slice) {
@@ -132,41 +184,17 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
           await deadLetter(batch, m.offset, m.key, m.value, err.message);
         }
       }
-      const t0 = now();
-      const lastOffset = BigInt(slice[slice.length - 1]!.offset);
-      const lagMessages = Math.max(0, Number(BigInt(batch.highWatermark) - lastOffset - 1n));
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const result = decoded.length > 0 ? await opts.apply({ topic: batch.topic, partition: batch.partition, events: decoded, lagMessages }) : undefined;
-          for (const { offset, reason } of result?.rejected ?? []) {
-            const m = slice.find((x) => x.offset === offset);
-            await deadLetter(batch, offset, m?.key ?? null, m?.value ?? null, reason);
-          }
-          break;
-        } catch (error) {
-          // Never skip a batch: retry until it applies or this consumer loses the partition (then another retries it).
-          events.emit('cdc.apply_failed', { topic: batch.topic, partition: batch.partition, error, attempt });
-          if (!isRunning() || isStale()) return;
-          await heartbeat();
-          await new Promise((r) => setTimeout(r, opts.retryDelayMs ?? 500));
-        }
-      }
-      const ops: Record<string, number> = {};
-      const applied = now();
-      for (const { event } of decoded) {
-        const op = event.kind === 'change' ? event.op : event.kind;
-        ops[op] = (ops[op] ?? 0) + 1;
-        if (event.kind === 'change' && event.sourceTsMs !== null) events.emit('cdc.lag', { topic: batch.topic, lagMs: Math.max(0, applied - event.sourceTsMs) });
-      }
-      events.emit('cdc.applied', { topic: batch.topic, partition: batch.partition, count: decoded.length, ops, durationMs: applied - t0 });
-      // Offsets move only past what was applied (or dead-lettered), then are committed (in the background while
-      // running; waited for when stopping, so a clean stop leaves nothing to replay).
-      const last = slice[slice.length - 1]!.offset;
-      resolveOffset(last);
-      pending.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() });
-      const commit = commitApplied();
-      if (stopping || !isRunning()) await commit;
-      await heartbeat();
+      // One slice per partition applies at a time, in offset order: wait for the one before (bounded in-flight work).
+      const before = applying.get(key);
+      if (before !== undefined && !(await before.run) && before.generation === generation) broken.add(key);
+      if (stopping || !isRunning() || isStale() || broken.has(key)) return;
+      const run = applySlice(payload, slice, decoded);
+      run.catch(() => {}); // awaited by the partition's next slice or by stop(); never an unhandled rejection
+      applying.set(key, { generation, run });
+      // The next fetch of this partition starts after this slice while it applies; its offset is committed only
+      // once applied (applySlice), so a crash or rebalance meanwhile re-reads it.
+      resolveOffset(slice[slice.length - 1]!.offset);
+      if (stopping || !isRunning()) await run;
     }
   }
 
@@ -193,6 +221,8 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
         const assigned = new Set<string>();
         for (const [topic, partitions] of Object.entries(payload.memberAssignment)) for (const p of partitions) assigned.add(`${topic}\u0000${p}`);
         for (const key of [...pending.keys()]) if (!assigned.has(key)) pending.delete(key);
+        generation++;
+        broken.clear(); // the new generation reads every partition from its committed offset
       });
       await consumer.run({
         autoCommit: false,
@@ -204,8 +234,9 @@ export function createCdcConsumer(opts: CdcConsumerOptions): CdcConsumer {
     async stop() {
       if (stopping) return;
       stopping = true;
-      await commitApplied(); // what was applied so far; a batch finishing from now on waits for its own commit
-      await consumer.disconnect(); // finishes the batch in hand
+      await Promise.allSettled([...applying.values()].map((a) => a.run)); // slices in flight finish (or give up: not committed)
+      await commitApplied(); // what was applied so far
+      await consumer.disconnect(); // the batch in hand returns without applying more
       await committing;
       await producer.disconnect();
     },
