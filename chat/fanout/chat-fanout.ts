@@ -35,14 +35,66 @@ export interface LocalTopics {
   readonly size: number;
 }
 
+/** How long a topic holds entries that arrived ahead of a missing seq before passing them on (sessions then read the gap). */
+export const REORDER_WAIT_MS = 50;
+
+interface Topic {
+  readonly listeners: Set<FanoutListener>;
+  /** The seq expected next; undefined until the first entry. */
+  next: number | undefined;
+  /** Entries that arrived ahead of `next` (from another instance's publish overtaking this one's, or vice versa). */
+  held: Map<number, FanoutMessage> | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * Entries of one conversation come from every instance that appends to it, each publishing after its own commit,
+ * so they may arrive out of seq order. A topic passes entries on in seq order: one that arrives ahead of a missing
+ * seq waits up to REORDER_WAIT_MS for it (one timer per topic with a gap, none otherwise); repeats are dropped.
+ */
 export function createLocalTopics(onListenerError: (err: unknown) => void = (err) => process.emitWarning(`chat fan-out listener failed: ${String(err)}`)): LocalTopics {
-  const topics = new Map<string, Set<FanoutListener>>();
+  const topics = new Map<string, Topic>();
+
+  const dispatch = (topic: Topic, message: FanoutMessage) => {
+    for (const listener of topic.listeners) {
+      try {
+        listener(message);
+      } catch (err) {
+        onListenerError(err);
+      }
+    }
+  };
+  const drain = (topic: Topic) => {
+    while (topic.held !== undefined && topic.next !== undefined) {
+      const message = topic.held.get(topic.next);
+      if (message === undefined) break;
+      topic.held.delete(topic.next);
+      topic.next++;
+      dispatch(topic, message);
+    }
+    if (topic.held?.size === 0) {
+      topic.held = undefined;
+      if (topic.timer !== undefined) clearTimeout(topic.timer);
+      topic.timer = undefined;
+    }
+  };
+  const giveUpWaiting = (topic: Topic) => {
+    topic.timer = undefined;
+    const held = topic.held;
+    topic.held = undefined;
+    if (held === undefined) return;
+    for (const seq of [...held.keys()].sort((a, b) => a - b)) {
+      topic.next = seq + 1;
+      dispatch(topic, held.get(seq) as FanoutMessage);
+    }
+  };
+
   return {
-    add(topic, listener) {
-      let set = topics.get(topic);
-      const first = set === undefined;
-      if (set === undefined) topics.set(topic, (set = new Set()));
-      set.add(listener);
+    add(topicName, listener) {
+      let topic = topics.get(topicName);
+      const first = topic === undefined;
+      if (topic === undefined) topics.set(topicName, (topic = { listeners: new Set(), next: undefined, held: undefined, timer: undefined }));
+      topic.listeners.add(listener);
       let removed = false;
       return {
         first,
@@ -50,24 +102,32 @@ export function createLocalTopics(onListenerError: (err: unknown) => void = (err
         remove() {
           if (removed) return false;
           removed = true;
-          const current = topics.get(topic);
+          const current = topics.get(topicName);
           if (current === undefined) return false;
-          current.delete(listener);
-          if (current.size > 0) return false;
-          topics.delete(topic);
+          current.listeners.delete(listener);
+          if (current.listeners.size > 0) return false;
+          if (current.timer !== undefined) clearTimeout(current.timer);
+          topics.delete(topicName);
           return true;
         },
       };
     },
-    deliver(topic, message) {
-      const set = topics.get(topic);
-      if (set === undefined) return;
-      for (const listener of set) {
-        try {
-          listener(message);
-        } catch (err) {
-          onListenerError(err);
-        }
+    deliver(topicName, message) {
+      const topic = topics.get(topicName);
+      if (topic === undefined) return;
+      if (message.kind !== 'entry') return dispatch(topic, message);
+      const seq = message.entry.seq;
+      if (topic.next === undefined || seq === topic.next) {
+        topic.next = seq + 1;
+        dispatch(topic, message);
+        drain(topic);
+        return;
+      }
+      if (seq < topic.next) return; // a repeat: every listener had it
+      (topic.held ??= new Map()).set(seq, message);
+      if (topic.timer === undefined) {
+        topic.timer = setTimeout(() => giveUpWaiting(topic), REORDER_WAIT_MS);
+        topic.timer.unref();
       }
     },
     get size() {

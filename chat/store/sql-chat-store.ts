@@ -1,6 +1,7 @@
 // ChatStore over a ChatDatabase (PostgreSQL or PGlite, same SQL). Appends go through the append_entry function
-// (migrations/0002): one round trip that takes the conversation's row lock, so seq is gap-free and clientMsgId
-// idempotent across connections and instances.
+// (migrations/0002), which takes the conversation's row lock, so seq is gap-free and clientMsgId idempotent across
+// connections and instances; concurrent appends are grouped into one append_entries call (migrations/0003,
+// append-batcher.ts) so a burst costs one commit per batch, not one per message.
 import type { ChatDatabase } from '../db/chat-database.ts';
 import { chatErr } from '../error-catalogue.ts';
 import {
@@ -14,6 +15,7 @@ import {
   type MessageEntry,
   type ParticipantRole,
 } from './chat-store.ts';
+import { createAppendBatcher } from './append-batcher.ts';
 import { isConversationId, mapStoreErrors } from './store-failure.ts';
 
 interface ConversationRow {
@@ -68,31 +70,55 @@ function toEntry(conversationId: string, r: EntryRow): ChatEntry {
 const CONVERSATION_COLUMNS = 'id, tenant, customer_id, state, last_seq, created_at, updated_at, closed_at';
 const ENTRY_COLUMNS = 'm.seq, m.kind, m.sender_role, m.sender_id, m.client_msg_id, m.body, m.event_kind, m.data, m.created_at';
 
-export function createSqlChatStore(db: ChatDatabase): ChatStore {
+export interface SqlChatStoreOptions {
+  /** Most appends written in one statement. Default 500. */
+  readonly maxBatch?: number;
+  /** Most append batches written at a time. Default 4. */
+  readonly maxInFlight?: number;
+}
+
+export function createSqlChatStore(db: ChatDatabase, options: SqlChatStoreOptions = {}): ChatStore {
   const notFound = (conversationId: string) => chatErr.CHAT_ERR_NOT_FOUND(`no conversation ${JSON.stringify(conversationId)} in your tenant`);
 
-  async function append(
-    what: string,
-    params: { tenant: string; conversationId: string; kind: 'message' | 'event'; role: string; senderId: string; key: string | null; body: string | null; eventKind: string | null; data: unknown },
-  ): Promise<AppendResult> {
+  interface AppendParams {
+    readonly tenant: string;
+    readonly conversationId: string;
+    readonly kind: 'message' | 'event';
+    readonly role: string;
+    readonly senderId: string;
+    readonly key: string | null;
+    readonly body: string | null;
+    readonly eventKind: string | null;
+    readonly data: unknown;
+  }
+  const appendBatched = createAppendBatcher<AppendParams, EntryRow & { outcome: string }>({
+    ...options,
+    async write(batch) {
+      const entries = batch.map((p, i) => ({
+        i,
+        conversation_id: p.conversationId,
+        tenant: p.tenant,
+        kind: p.kind,
+        sender_role: p.role,
+        sender_id: p.senderId,
+        client_msg_id: p.key,
+        body: p.body,
+        event_kind: p.eventKind,
+        data: p.data === undefined ? null : p.data,
+      }));
+      const { rows } = await db.query<EntryRow & { outcome: string; i: number }>('select * from append_entries($1::jsonb)', [JSON.stringify(entries)]);
+      const byIndex: Array<EntryRow & { outcome: string }> = new Array(batch.length);
+      for (const row of rows) byIndex[row.i] = row;
+      return byIndex;
+    },
+  });
+
+  async function append(what: string, params: AppendParams): Promise<AppendResult> {
     if (!isConversationId(params.conversationId)) throw notFound(params.conversationId);
-    const { rows } = await mapStoreErrors(what, () =>
-      db.query<EntryRow & { outcome: string }>('select * from append_entry($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-        params.conversationId,
-        params.tenant,
-        params.kind,
-        params.role,
-        params.senderId,
-        params.key,
-        params.body,
-        params.eventKind,
-        params.data === undefined ? null : JSON.stringify(params.data),
-      ]),
-    );
-    const row = rows[0];
+    const row = await mapStoreErrors(what, () => appendBatched({ ...params, conversationId: params.conversationId.toLowerCase() }));
     if (row === undefined || row.outcome === 'not_found') throw notFound(params.conversationId);
     if (row.outcome === 'closed') throw chatErr.CHAT_ERR_CONVERSATION_CLOSED(`conversation ${params.conversationId} is closed`);
-    return { entry: toEntry(params.conversationId, row), duplicate: row.outcome === 'duplicate' };
+    return { entry: toEntry(params.conversationId.toLowerCase(), row), duplicate: row.outcome === 'duplicate' };
   }
 
   return {
