@@ -241,10 +241,11 @@ describe('gateway bench: what the UniCS process measured itself', () => {
       contender: 'unics',
       query: 'profile',
       throughput: [],
-      rate: [{ round: 2, targetRps: 300, achievedRps: 300, p50Ms: 20, p99Ms: 40, errors: 0, process: stats }],
+      rate: [{ round: 2, targetRps: 300, achievedRps: 300, p50Ms: 20, p99Ms: 40, errors: 0, process: stats, simulators: { ...stats, eventLoopDelayMs: { p50: 1, p99: 9, max: 33 } } }],
       peakRssBytes: 0,
     };
-    expect(processNote([cell])).toContain('| profile @300 req/s, round 2 | 40 |');
+    expect(processNote([cell])).toContain('| profile @300 req/s, round 2: UniCS | 40 | 24.2 / 41 |');
+    expect(processNote([cell])).toContain("| profile @300 req/s, round 2: the simulators' process | 40 | 9 / 33 |");
     expect(processNote([{ ...cell, rate: [] }])).toBe('');
   });
 });

@@ -91,7 +91,7 @@ export async function main(args: string[] = []): Promise<void> {
   const expected = { profile: expectedAnswer(data, 'profile'), list: expectedAnswer(data, 'list'), 'profile-distinct': expectedAnswer(data, 'profile') };
   const workDir = mkdtempSync(join(tmpdir(), 'unics-bench-gateway-'));
   say(`starting the simulators (${CUSTOMERS} customers, ${LATENCY_MS} ms latency)`);
-  const sims = await startSimulators({ latencyMs: LATENCY_MS, customers: CUSTOMERS });
+  const sims = await startSimulators({ latencyMs: LATENCY_MS, customers: CUSTOMERS, probeFile: join(workDir, 'simulators-probe.jsonl') });
   const counter = createUpstreamCounter(sims.urls);
   const running: RunningContender[] = [];
   const samplers = new Map<ContenderName, RssSampler>();
@@ -142,7 +142,7 @@ export async function main(args: string[] = []): Promise<void> {
             const t = await throughputRound(c, q, counter, o.settings, r);
             entry.throughput.push(t);
             sampler.setPhase(`${q} rate ${r}`);
-            const rr = await rateRound(c, q, counter, o.settings, r, t.rps);
+            const rr = await rateRound(c, q, counter, o.settings, r, t.rps, sims.processStats);
             if (rr) entry.rate.push(rr);
             say(
               `round ${r} ${c.name} ${q}: ${round(t.rps)} req/s (p99 ${t.p99Ms} ms, ${t.errors} errors, ${round(t.cpuMsPerRequest)} CPU ms/req, started after ${t.settled?.waitedMs} ms quiet wait, load ${round(t.settled?.loadAvg1m ?? Number.NaN)}); ` +

@@ -7,6 +7,7 @@ import type { RunningContender } from './contenders.ts';
 import { canonicalAnswer, firstDifference, requestBody, type CanonicalCustomer, type QueryName } from './queries.ts';
 import type { RateRound, ThroughputRound } from './report.ts';
 import { treeCpuSeconds } from './cpu-time.ts';
+import type { ProcessStats } from './process-stats.ts';
 import { SOURCES, type SourceCounts, type UpstreamCounter } from './upstream-counter.ts';
 
 export async function postQuery(c: RunningContender, query: QueryName): Promise<{ status: number; body: unknown }> {
@@ -99,17 +100,26 @@ export const SATURATED_BELOW = 0.8;
  * under 80 % of that rate: an open loop beyond capacity measures only its own queue, and the contender's
  * abandoned work would keep the upstreams busy long after.
  */
-export async function rateRound(c: RunningContender, query: QueryName, counter: UpstreamCounter, s: RunSettings, round: number, closedLoopRps: number): Promise<RateRound | undefined> {
+export async function rateRound(
+  c: RunningContender,
+  query: QueryName,
+  counter: UpstreamCounter,
+  s: RunSettings,
+  round: number,
+  closedLoopRps: number,
+  /** The simulators' own probe (simulators.ts), read over the same window. */
+  simulatorStats?: () => Promise<ProcessStats | undefined>,
+): Promise<RateRound | undefined> {
   const rate = s.rate[query];
   if (rate === undefined) return undefined;
   if (closedLoopRps < rate * SATURATED_BELOW) {
     return { round, targetRps: rate, achievedRps: Number.NaN, p50Ms: Number.NaN, p99Ms: Number.NaN, errors: 0, saturatedAtRps: closedLoopRps };
   }
   const before = await settle(counter);
-  await c.processStats?.(); // starts the process's measurement window
+  await Promise.all([c.processStats?.(), simulatorStats?.()]); // start the processes' measurement windows
   const r = await load(c, query, { connections: s.rateConnections, durationSeconds: s.durationSeconds, overallRate: rate });
-  const own = await c.processStats?.();
-  return { round, targetRps: rate, achievedRps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, settled: before, ...(own ? { process: own } : {}) };
+  const [own, sims] = await Promise.all([c.processStats?.(), simulatorStats?.()]);
+  return { round, targetRps: rate, achievedRps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, settled: before, ...(own ? { process: own } : {}), ...(sims ? { simulators: sims } : {}) };
 }
 
 /** A short closed-loop run whose numbers are thrown away (JIT, connection pools, WSDL and token fetches). */

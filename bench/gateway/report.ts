@@ -38,6 +38,8 @@ export interface RateRound {
   readonly saturatedAtRps?: number;
   /** What the contender's own process measured during the run (UniCS: event-loop delay, GC pauses). */
   readonly process?: ProcessStats;
+  /** What the simulators' process measured during the same run (their event-loop delay and GC pauses). */
+  readonly simulators?: ProcessStats;
 }
 
 export interface Cell {

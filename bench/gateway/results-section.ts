@@ -111,11 +111,16 @@ function loadNote(cells: readonly Cell[]): string {
 export function processNote(cells: readonly Cell[]): string {
   const windows = cells
     .filter((c) => c.contender === 'unics' && c.query === 'profile')
-    .flatMap((c) => c.rate.flatMap((r) => (r.process ? [{ label: `profile @${r.targetRps} req/s, round ${r.round}`, p99Ms: r.p99Ms, stats: r.process }] : [])));
+    .flatMap((c) =>
+      c.rate.flatMap((r) => [
+        ...(r.process ? [{ label: `profile @${r.targetRps} req/s, round ${r.round}: UniCS`, p99Ms: r.p99Ms, stats: r.process }] : []),
+        ...(r.simulators ? [{ label: `profile @${r.targetRps} req/s, round ${r.round}: the simulators' process`, p99Ms: r.p99Ms, stats: r.simulators }] : []),
+      ]),
+    );
   if (windows.length === 0) return '';
   return [
-    'UniCS\'s own process during the fixed-rate profile runs (measured inside it by bench/gateway/process-probe.ts: event-loop delay at 10 ms resolution, every GC pause): ' +
-      'a p99 far above the event-loop delay and the GC pauses is time spent outside UniCS (the simulators, the load generator, other processes on the two cores).',
+    'UniCS\'s own process and the simulators\' during the fixed-rate profile runs (each measured inside the process by bench/gateway/process-probe.ts: event-loop delay at 10 ms resolution, every GC pause; the simulators serve all four systems from one Node process, so their pauses delay every upstream answer): ' +
+      'a p99 far above both is time spent elsewhere (the load generator, other processes on the two cores).',
     '',
     processStatsTable(windows),
   ].join('\n');
