@@ -17,6 +17,7 @@ import type { Config } from './config.ts';
 import { createConnectorReadiness } from './connector-readiness.ts';
 import type { EmbeddedDemo } from './embedded-demo.ts';
 import type { StartedViews } from './start-views.ts';
+import type { Chat } from '../chat/create-chat.ts';
 
 export interface App {
   readonly config: Config;
@@ -31,6 +32,8 @@ export interface App {
   readonly views: StartedViews | undefined;
   /** The in-process simulators, when demo.embedded. */
   readonly demo: EmbeddedDemo | undefined;
+  /** The WebSocket chat (ws /chat), when enabled (config.chat). */
+  readonly chat: Chat | undefined;
   /** Listens on config.server (port 0: a free port) and returns the base URL. */
   listen(): Promise<string>;
   /** Stops accepting traffic and closes every resource in reverse start order. */
@@ -62,6 +65,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const { log } = deps;
   const clock = deps.clock ?? systemClock;
   const lifecycle = createLifecycle({ log, clock });
+  // The chat's database starts first and beside the rest (PGlite takes seconds); startChat below takes it over.
+  const chatModule = config.chat.enabled ?? (config.demo.embedded || config.services.databaseUrl !== undefined) ? import('./start-chat.ts') : undefined;
+  const chatDb = chatModule?.then((m) => m.openChatDatabase(config, log));
+  chatDb?.catch(() => {}); // awaited below; a failure is reported there
+  let chatDbOwned = false; // true once the lifecycle closes it
   try {
     let demo: EmbeddedDemo | undefined;
     if (config.demo.embedded) {
@@ -128,9 +136,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     const auth = authSettings(config.auth);
     if (auth.developmentSecret) log.warn(DEV_SECRET_WARNING);
     const limits = config.gateway.limits;
+    const verifier = createTokenVerifier({ ...auth.verifier, clock });
+    const chatStart = chatModule === undefined ? undefined : await chatModule;
+    const visitors = chatStart?.visitorTokens(config, auth, clock);
     const gateway = await createGateway({
       schema,
-      auth: createTokenVerifier({ ...auth.verifier, clock }),
+      auth: verifier,
+      ...(chatStart ? { routes: chatStart.chatRoutes(config, visitors) } : {}),
       limits: {
         bodyLimitBytes: limits.bodyLimit,
         maxTokens: limits.maxTokens,
@@ -155,6 +167,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     });
     // Closed first: stop accepting, close WebSockets with 1001, finish in-flight requests.
     lifecycle.add('gateway', () => gateway.close(), { timeoutMs: 15_000 });
+    let chat: Chat | undefined;
+    if (chatStart !== undefined && chatDb !== undefined) {
+      const db = await chatDb;
+      chatDbOwned = true;
+      chat = await chatStart.startChat(config, { db, gateway, agents: verifier, visitors, log, clock, metrics, lifecycle });
+    }
 
     return {
       config,
@@ -166,6 +184,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       changeFeed,
       views,
       demo,
+      chat,
       async listen() {
         const address = await gateway.fastify.listen({ port: config.server.port, host: config.server.host });
         return address.replace('//localhost', `//${config.server.host}`);
@@ -177,6 +196,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     };
   } catch (err) {
     await lifecycle.close();
+    // A chat database opened but not yet handed to the lifecycle is closed here.
+    if (chatDb !== undefined && !chatDbOwned) await chatDb.then((db) => db.close()).catch(() => {});
     throw err;
   }
 }

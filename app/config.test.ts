@@ -49,6 +49,15 @@ describe('loadConfig', () => {
         sources: {},
         readiness: { timeout: 2000, cacheTtl: 5000 },
       },
+      chat: {
+        schema: 'chat',
+        poolSize: 10,
+        visitorTenant: 'demo',
+        visitorTokenLifetime: 24 * 3600_000,
+        agentRoles: ['agent', 'supervisor'],
+        redisPrefix: 'unics:chat:',
+        limits: { maxPayload: 64 * 1024, maxFrame: 16 * 1024, maxTextChars: 4000, rateLimit: { perSecond: 20, burst: 40 }, maxBuffered: 1024 * 1024, heartbeatInterval: 30_000, resumePageSize: 200 },
+      },
       demo: { embedded: true, customers: 10_000 },
       assistant: { enabled: true, threshold: 0.6, margin: 0.1, negativeSentiment: -2, maxMessageChars: 2000, respondTimeout: 800, timeZone: 'UTC', modules: [], plugins: {} },
     });

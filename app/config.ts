@@ -199,6 +199,52 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * The WebSocket chat (chat/): ws /chat. Its store is PostgreSQL when services.databaseUrl is set, else PGlite in
+     * process (the embedded demo); its fan-out across instances is Redis pub/sub when services.redisUrl is set.
+     */
+    chat: z
+      .object({
+        /** Default: on in the embedded demo and when services.databaseUrl is set. */
+        enabled: z.boolean().optional(),
+        /** PostgreSQL schema of the chat's tables (created by its migrations). */
+        schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and underscores').default('chat'),
+        /** PGlite only: directory to keep the data in; absent: in memory (lost at exit). */
+        dataDir: z.string().min(1).optional(),
+        /** PostgreSQL connections in the chat's pool. */
+        poolSize: z.number().int().min(1).max(100).default(10),
+        /** Secret visitor tokens are signed with (at least 32 characters). Default: derived from the HS256 auth secret. */
+        visitorTokenSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+        /** Serve POST /chat/visitor-token (any caller gets a token for any customer: the demo only). Default: demo.embedded. */
+        visitorTokenRoute: z.boolean().optional(),
+        /** Tenant of the tokens POST /chat/visitor-token issues. */
+        visitorTenant: z.string().min(1).default('demo'),
+        visitorTokenLifetime: durationField('chat.visitorTokenLifetime', { minMs: 60_000 }).prefault('24h'),
+        /** Roles that make a JWT an agent's on the chat. */
+        agentRoles: z.array(z.string().min(1)).min(1).default(['agent', 'supervisor']),
+        /** Redis channel prefix of the fan-out. */
+        redisPrefix: z.string().min(1).default('unics:chat:'),
+        limits: z
+          .object({
+            /** Largest WebSocket message read; larger closes the socket with 1009. */
+            maxPayload: sizeField('chat.limits.maxPayload', { minBytes: 1024 }).prefault('64kb'),
+            /** Largest frame decoded; larger gets CHAT_ERR_FRAME_TOO_LARGE. */
+            maxFrame: sizeField('chat.limits.maxFrame', { minBytes: 256 }).prefault('16kb'),
+            maxTextChars: z.number().int().min(1).max(1_000_000).default(4000),
+            /** Frames a connection may send: per second on average, and in a burst. */
+            rateLimit: z.object({ perSecond: z.number().positive().default(20), burst: z.number().int().min(1).default(40) }).strict().prefault({}),
+            /** Send buffer above which a client is closed as a slow consumer (1013). */
+            maxBuffered: sizeField('chat.limits.maxBuffered', { minBytes: 1024 }).prefault('1mb'),
+            /** Ping interval; a socket that missed the previous ping is terminated. */
+            heartbeatInterval: durationField('chat.limits.heartbeatInterval', { minMs: 100 }).prefault('30s'),
+            /** Entries read from the store per page of a resume. */
+            resumePageSize: z.number().int().min(1).max(10_000).default(200),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /** The embedded demo: the legacy simulators in process and the demo connectors pointed at them. */
     demo: z
       .object({

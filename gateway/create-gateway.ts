@@ -50,6 +50,14 @@ export interface GatewayOptions {
   readonly clock?: Clock;
   /** How validated operations are executed: compiled by graphql-jit (default) or graphql-js's execute(). */
   readonly executor?: 'jit' | 'graphql-js';
+  /** More HTTP routes (the chat's POST /chat/visitor-token), registered before the server is ready. */
+  readonly routes?: ReadonlyArray<GatewayRoutes>;
+}
+
+/** A module's own HTTP routes on the gateway: `names` ("POST /chat/visitor-token") go into the 404 message. */
+export interface GatewayRoutes {
+  readonly names: readonly string[];
+  register(fastify: FastifyInstance): void;
 }
 
 export interface Gateway {
@@ -77,6 +85,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const current = new AsyncLocalStorage<FastifyRequest>();
   const formatError = createGraphQLErrorFormatter(() => (current.getStore()?.log as Logger | undefined) ?? log);
   const principals = new WeakMap<FastifyRequest, Principal>();
+  const routeNames = [...ROUTES, ...(options.routes ?? []).flatMap((r) => r.names)];
 
   const fastify = Fastify({
     loggerInstance: log as FastifyBaseLogger,
@@ -105,7 +114,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   fastify.setNotFoundHandler((request, reply) => {
     const what = `${request.method} ${redactUrl(request.url).split('?')[0]}`;
-    return sendError(request, reply, gwErr.GATEWAY_ERR_ROUTE_NOT_FOUND(`no endpoint at ${what}; the gateway serves ${ROUTES.join(', ')}`));
+    return sendError(request, reply, gwErr.GATEWAY_ERR_ROUTE_NOT_FOUND(`no endpoint at ${what}; the gateway serves ${routeNames.join(', ')}`));
   });
 
   let schema: GraphQLSchema | undefined;
@@ -189,6 +198,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     handler: (request, reply) => current.run(request, () => apolloHandler.call(fastify, request, reply)),
   });
   registerHealthRoutes(fastify, { readiness: options.readiness, metrics: options.metrics, clock });
+  for (const routes of options.routes ?? []) routes.register(fastify);
   await fastify.ready();
 
   const ws = attachGraphQLWs({ server: fastify.server, path: GRAPHQL_PATH, schema, schemaModule: options.schema, auth: options.auth, limits, log, formatError });

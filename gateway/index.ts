@@ -1,5 +1,5 @@
 // The public surface of gateway/: the HTTP, GraphQL and WebSocket server around the unified schema.
-export { createGateway, type Gateway, type GatewayOptions } from './create-gateway.ts';
+export { createGateway, type Gateway, type GatewayOptions, type GatewayRoutes } from './create-gateway.ts';
 export { gatewayErrors, gwErr } from './error-catalogue.ts';
 export { createTokenVerifier, ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, MIN_SECRET_LENGTH, type TokenVerifier, type TokenVerifierConfig } from './auth/token-verifier.ts';
 export { signDevToken, DEFAULT_DEV_TOKEN_SECONDS, type DevTokenOptions } from './auth/sign-dev-token.ts';

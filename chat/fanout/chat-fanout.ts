@@ -1,7 +1,7 @@
 // Fan-out: what one instance appends reaches the sockets of every instance. Topics are strings
 // (conversationTopic, participantTopic); a message is a stored entry (delivered in seq order by the session, gaps
 // read from the store) or a transient frame (typing, queue position: not stored, no seq). The local fan-out serves
-// one process; redis-fanout.ts bridges several through Redis pub/sub (docs/adr/0010-chat-fanout-redis-pubsub.md).
+// one process; redis-fanout.ts bridges several through Redis pub/sub (docs/adr/0021-chat-fanout-redis-pubsub.md).
 import type { Unsubscribe } from '../../common/typed-events.ts';
 import type { ChatEntry, Participant } from '../store/chat-store.ts';
 

@@ -2,7 +2,7 @@
 // instance has a local subscriber for it, so an instance hears only the conversations its sockets are in.
 // Pub/sub may lose messages (while the subscriber reconnects); that is fine because every stored entry carries its
 // seq: a session that sees a gap reads the missing entries from the store, and on every reconnect onResync tells all
-// sessions to re-read. Decision and alternatives: docs/adr/0010-chat-fanout-redis-pubsub.md.
+// sessions to re-read. Decision and alternatives: docs/adr/0021-chat-fanout-redis-pubsub.md.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../common/logger.ts';
