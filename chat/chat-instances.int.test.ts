@@ -52,6 +52,29 @@ describe('chat across instances (PostgreSQL, Redis)', () => {
     expect(seqs).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
   });
 
+  it('re-reads from the store what was published while the Redis subscription was down', async () => {
+    const schema = schemas.database().schema;
+    const [a, b] = [await instance(schema), await instance(schema)];
+    const subscriberOfB = fanouts.subscribers.at(-1)!;
+    const visitor = await connect(a.url, await a.visitorToken('t1', 'C3'));
+    visitor.send({ type: 'send', clientMsgId: 'v1', text: 'one' });
+    const { conversationId } = await visitor.waitFor(isMessage(1));
+    const agent = await connect(b.url, await b.agentToken('t1', 'ann'));
+    agent.send({ type: 'resume', conversationId, afterSeq: 0 });
+    await agent.waitFor(isMessage(1));
+    // B's subscription drops; what A publishes meanwhile never reaches B through Redis.
+    const back = new Promise<void>((resolve) => subscriberOfB.once('ready', () => resolve()));
+    subscriberOfB.disconnect(true);
+    for (let i = 2; i <= 4; i++) {
+      visitor.send({ type: 'send', conversationId, clientMsgId: `v${i}`, text: `message ${i}` });
+      await visitor.waitFor(isMessage(i));
+    }
+    await back;
+    // No new message comes after the outage: only the resync can bring 2-4 to the agent.
+    await agent.waitFor(isMessage(4));
+    expect(agent.frames.filter((f) => f.type === 'message').map((f) => f.seq)).toEqual([1, 2, 3, 4]);
+  });
+
   it('loses no history when an instance restarts', async () => {
     const schema = schemas.database().schema;
     const first = await instance(schema);

@@ -7,6 +7,8 @@ import { createRedisFanout } from '../fanout/redis-fanout.ts';
 
 export interface RedisFanouts {
   readonly prefix: string;
+  /** The subscriber connection of each fan-out created, in order (tests drop them to simulate a Redis outage). */
+  readonly subscribers: Redis[];
   /** A fan-out for one instance (its own subscriber connection, a shared publisher). */
   create(): ChatFanout;
   close(): Promise<void>;
@@ -15,12 +17,16 @@ export interface RedisFanouts {
 export function createRedisFanouts(url: string): RedisFanouts {
   const prefix = `test:chat:${randomBytes(5).toString('hex')}:`;
   const publishers: Redis[] = [];
+  const subscribers: Redis[] = [];
   return {
     prefix,
+    subscribers,
     create() {
       const publisher = new Redis(url, { maxRetriesPerRequest: 1 });
       publishers.push(publisher);
-      return createRedisFanout({ publisher, subscriber: new Redis(url), prefix, log: createLogger({ level: 'silent' }) });
+      const subscriber = new Redis(url);
+      subscribers.push(subscriber);
+      return createRedisFanout({ publisher, subscriber, prefix, log: createLogger({ level: 'silent' }) });
     },
     async close() {
       await Promise.all(publishers.map((p) => p.quit().catch(() => p.disconnect())));
