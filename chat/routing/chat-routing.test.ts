@@ -113,7 +113,11 @@ describe('chat routing through the frame handlers (PGlite)', () => {
     const v2 = visitorTopic('C2');
     const c1 = await openConversation('C1');
     const c2 = await openConversation('C2');
-    expect(v1).toEqual([{ type: 'queue', conversationId: c1, position: 1 }]);
+    // Each change tells every waiting visitor where they stand (C1 hears position 1 again when C2 arrives).
+    expect(v1).toEqual([
+      { type: 'queue', conversationId: c1, position: 1 },
+      { type: 'queue', conversationId: c1, position: 1 },
+    ]);
     expect(v2).toEqual([{ type: 'queue', conversationId: c2, position: 2 }]);
     const alice = agentTopic('alice');
     await connectAgent('alice');

@@ -27,6 +27,8 @@ export interface RoutingServiceOptions {
   readonly defaultProfile: AgentProfile;
   /** Most waiting conversations listed in a waiting frame. */
   readonly waitingListLimit: number;
+  /** Most waiting visitors told their position after a change (the rest hear it as they move up). */
+  readonly positionsLimit: number;
 }
 
 export const DEFAULT_ROUTING_OPTIONS: RoutingServiceOptions = Object.freeze({
@@ -36,6 +38,7 @@ export const DEFAULT_ROUTING_OPTIONS: RoutingServiceOptions = Object.freeze({
   notifyDelayMs: 50,
   defaultProfile: Object.freeze({ skills: [], languages: [], capacity: 3 }),
   waitingListLimit: 50,
+  positionsLimit: 1000,
 });
 
 export interface RoutingServiceDeps {
@@ -61,7 +64,6 @@ export function createRoutingService(deps: RoutingServiceDeps) {
   /** Agent sessions on this instance: sessionId → tenant (refreshed by the sweep). */
   const localSessions = new Map<string, string>();
   const tenants = new Set<string>();
-  const lastPositions = new Map<string, Map<string, number>>();
   const notifyTimers = new Map<string, TimerHandle>();
   const notifying = new Set<Promise<void>>();
   let sweepTimer: TimerHandle | undefined;
@@ -90,13 +92,12 @@ export function createRoutingService(deps: RoutingServiceDeps) {
 
   /** Tells waiting visitors their new positions and online agents the queue. */
   async function notifyQueue(tenant: string): Promise<void> {
+    // Every waiting visitor hears their position after each (coalesced) change, even an unchanged one: instances
+    // do not share what they told whom, and a visitor released back to the queue must hear it again.
     const queue = await queries.queue(tenant);
-    const before = lastPositions.get(tenant) ?? new Map<string, number>();
-    const now = new Map(queue.map((e) => [e.conversationId, e.position]));
-    for (const e of queue) {
-      if (before.get(e.conversationId) !== e.position) toParticipant(tenant, visitor(e.customerId), { type: 'queue', conversationId: e.conversationId, position: e.position });
+    for (const e of queue.slice(0, options.positionsLimit)) {
+      toParticipant(tenant, visitor(e.customerId), { type: 'queue', conversationId: e.conversationId, position: e.position });
     }
-    lastPositions.set(tenant, now);
     const { rows } = await db.query<{ agent_id: string }>(`select agent_id from routing_agents where tenant = $1 and status = 'online'`, [tenant]);
     if (rows.length === 0) return;
     const entries = await waitingList(tenant);

@@ -13,7 +13,7 @@ import type { Logger } from '../../common/logger.ts';
 import type { Emitter } from '../../common/typed-events.ts';
 import type { ChatPrincipal } from '../auth/chat-authenticator.ts';
 import { chatErr } from '../error-catalogue.ts';
-import { conversationTopic, type ChatFanout, type FanoutMessage } from '../fanout/chat-fanout.ts';
+import { conversationTopic, participantTopic, type ChatFanout, type FanoutMessage } from '../fanout/chat-fanout.ts';
 import type { FrameCodec } from '../protocol/frame-codec.ts';
 import { entryFrame, errorFrame } from '../protocol/server-frames.ts';
 import type { ChatEntry, ChatStore } from '../store/chat-store.ts';
@@ -261,11 +261,13 @@ export function createChatSessions(deps: ChatSessionsDeps): ChatSessions {
     });
   };
 
+  const participantSubscriptions = new WeakMap<ChatSession, () => void>();
   const onClose = (session: ChatSession, code: number) => {
     if (session.state === 'closed') return;
     session.state = nextConnectionState(session.state, 'closed');
     sessions.delete(session);
     for (const joined of session.joined?.values() ?? []) joined.unsubscribe();
+    participantSubscriptions.get(session)?.();
     session.joined = undefined;
     const { tenant, participant } = session.principal;
     events.emit('chat.connection_closed', { sessionId: session.id, tenant, participant, code, reason: closeReasons.get(session) ?? 'client' });
@@ -281,6 +283,13 @@ export function createChatSessions(deps: ChatSessionsDeps): ChatSessions {
       });
       ws.on('close', (code: number) => onClose(session, code));
       ws.on('error', (err: Error) => log.debug({ err: { message: err.message }, sessionId: session.id }, 'chat: socket error'));
+      // Frames for this participant wherever they are connected (chat/routing: assigned, queue position, notes).
+      participantSubscriptions.set(
+        session,
+        fanout.subscribe(participantTopic(principal.tenant, principal.participant), (message) => {
+          if (message.kind === 'frame' && session.state === 'open') send(session, message.frame);
+        }),
+      );
       events.emit('chat.connection_opened', { sessionId: session.id, tenant: principal.tenant, participant: principal.participant });
       return session;
     },

@@ -31,6 +31,9 @@ export async function startChatHarness(options: {
   readonly fanout?: ChatFanout;
   readonly limits?: Partial<ChatLimits>;
   readonly policy?: ChatOptions['policy'];
+  /** chat/routing's frame handlers and migrations (createChatRouting). */
+  readonly handlers?: ChatOptions['handlers'];
+  readonly migrations?: ChatOptions['migrations'];
 }): Promise<ChatHarness> {
   const visitors = createVisitorTokens({ secret: VISITOR_SECRET });
   const authenticate = createChatAuthenticator({ agents: createTokenVerifier({ hs256Secret: AGENT_SECRET, tenants: TENANTS }), visitors, tenants: TENANTS });
@@ -43,6 +46,8 @@ export async function startChatHarness(options: {
     metrics,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.handlers ? { handlers: options.handlers } : {}),
+    ...(options.migrations ? { migrations: options.migrations } : {}),
   });
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {
