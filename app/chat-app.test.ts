@@ -45,6 +45,8 @@ describe('the chat in the app (embedded demo)', { timeout: 180_000 }, () => {
     const first = await visitor.waitFor(isMessage(1));
     const agentToken = await signDevToken({ secret: app.auth.hs256Secret!, tenant: 'demo', subject: 'ann', roles: ['agent'] });
     const agent = await connectChat(url, agentToken);
+    // Routing assigns the waiting conversation to the agent who came online; only then may they send into it.
+    expect(await agent.waitFor((f) => f.type === 'assigned')).toMatchObject({ conversationId: first.conversationId, agentId: 'ann' });
     agent.send({ type: 'resume', conversationId: first.conversationId, afterSeq: 0 });
     await agent.waitFor(isMessage(1));
     agent.send({ type: 'send', conversationId: first.conversationId, clientMsgId: 'a1', text: 'Yes, yesterday.' });

@@ -1,7 +1,8 @@
 // The chat's part of buildApp: its database (PostgreSQL when services.databaseUrl, else PGlite in process), its
 // fan-out (Redis pub/sub when services.redisUrl, else in process), createChat, and /chat on the gateway. Imported only
 // when the chat is enabled. openChatDatabase starts early (PGlite takes seconds to start) and runs beside the demo.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Clock, Lifecycle, Logger } from '../common/index.ts';
@@ -9,7 +10,8 @@ import { createChat, type Chat } from '../chat/create-chat.ts';
 import { createChatAuthenticator, type AgentTokenVerifier } from '../chat/auth/chat-authenticator.ts';
 import { createVisitorTokens, type VisitorTokens } from '../chat/auth/visitor-token.ts';
 import type { ChatDatabase } from '../chat/db/chat-database.ts';
-import { createLocalFanout } from '../chat/fanout/chat-fanout.ts';
+import { conversationTopic, createLocalFanout } from '../chat/fanout/chat-fanout.ts';
+import { createChatRouting } from '../chat/routing/create-chat-routing.ts';
 import { createRedisFanout } from '../chat/fanout/redis-fanout.ts';
 import { visitorTokenRoutes } from '../chat/transport/visitor-token-route.ts';
 import type { Gateway, GatewayRoutes } from '../gateway/index.ts';
@@ -52,8 +54,6 @@ export async function startChat(config: Config, deps: StartChatDeps): Promise<Ch
   const { log, lifecycle } = deps;
   const c = config.chat;
   lifecycle.add('chat database', () => deps.db.close());
-  // chat/routing plugs in here: createChatRouting({ db, fanout, … }) and pass its policy, handlers and migrations
-  // to createChat (chat/routing/create-chat-routing.ts says how).
   if (deps.visitors === undefined) log.warn('chat: visitor tokens are refused: set chat.visitorTokenSecret (with auth.jwksUrl there is no secret to derive one from)');
   let fanout = createLocalFanout();
   if (config.services.redisUrl !== undefined) {
@@ -63,9 +63,14 @@ export async function startChat(config: Config, deps: StartChatDeps): Promise<Ch
     });
     fanout = createRedisFanout({ publisher, subscriber: new Redis(config.services.redisUrl), prefix: c.redisPrefix, log: log.child({ module: 'chat' }) });
   }
+  // Routing and agent tools (chat/routing, chat/agent-tools): the access policy, extra frames and migrations.
+  const routing = createChatRouting({ db: deps.db, fanout, clock: deps.clock, log: log.child({ module: 'chat-routing' }), instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}` });
   const chat = await createChat({
     db: deps.db,
     fanout,
+    policy: routing.policy,
+    handlers: routing.handlers,
+    migrations: routing.migrations,
     authenticate: createChatAuthenticator({ agents: deps.agents, ...(deps.visitors ? { visitors: deps.visitors } : {}), agentRoles: c.agentRoles, tenants: config.auth.tenants }),
     log,
     clock: deps.clock,
@@ -82,6 +87,48 @@ export async function startChat(config: Config, deps: StartChatDeps): Promise<Ch
   });
   // Closed before the database and the gateway: sockets get 1001, then the store closes.
   lifecycle.add('chat', () => chat.close(), { timeoutMs: 10_000 });
+  // Stopped before the sockets close: a shutting-down instance does not release its agents' conversations (their
+  // clients reconnect to another instance; sessions left behind expire after routing's sessionTtlMs).
+  const detach = routing.attach(chat.events);
+  routing.start();
+  lifecycle.add('chat routing', async () => {
+    detach();
+    await routing.stop();
+  });
+  await startBusinessEvents(config, chat, deps);
   deps.gateway.addUpgradeHandler('/chat', (req, socket, head) => chat.server.handleUpgrade(req, socket, head));
   return chat;
+}
+
+/**
+ * Business events ("order paid") into conversations: with the views on Redis, every instance listens to the views'
+ * changefeed; the event is stored once (its id is the view version, kind and subject) and delivered by the instance
+ * that stored it. The embedded demo's in-process views do not feed it yet.
+ */
+async function startBusinessEvents(config: Config, chat: Chat, deps: StartChatDeps): Promise<void> {
+  const { redisUrl, kafkaBrokers } = config.services;
+  const viewsOn = config.views.enabled ?? (kafkaBrokers !== undefined && redisUrl !== undefined);
+  if (!viewsOn || redisUrl === undefined) return;
+  const log = deps.log.child({ module: 'chat-events' });
+  const [{ createBusinessEvents, openConversationsOf }, { subscribeViewChanges }, { customer360 }] = await Promise.all([
+    import('../chat/agent-tools/business-events.ts'),
+    import('../materialized-views/view-changefeed.ts'),
+    import('../materialized-views/customer-360.ts'),
+  ]);
+  const events = createBusinessEvents({
+    store: chat.store,
+    openConversations: openConversationsOf(deps.db),
+    onStored: (_tenant, entry) => chat.fanout.publish(conversationTopic(entry.conversationId), { kind: 'entry', entry }),
+    onError: (err, notice) => log.warn({ err, customerId: notice.customerId, version: notice.version }, 'chat: a business event could not be stored; the next change goes on'),
+  });
+  // A subscribed Redis connection can do nothing else: its own.
+  const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  deps.lifecycle.add('chat business events redis', async () => {
+    await subscriber.quit().catch(() => subscriber.disconnect());
+  });
+  const unsubscribe = await subscribeViewChanges(subscriber, customer360, (notice) => events.enqueue(notice));
+  deps.lifecycle.add('chat business events', async () => {
+    await unsubscribe();
+    await events.idle();
+  });
 }
