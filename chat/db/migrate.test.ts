@@ -23,11 +23,13 @@ describe('runChatMigrations (PGlite)', () => {
     const db = await pglite.database();
     const all = [...chatCoreMigrations(), ...extra];
     const first = await runChatMigrations(db, all);
-    expect(first.applied).toEqual(['chat/0001-conversations-and-messages', 'routing/0001-queue']);
+    const core = chatCoreMigrations().map((m) => `chat/${m.name}`);
+    expect(core.slice(0, 3)).toEqual(['chat/0001-conversations-and-messages', 'chat/0002-append-function', 'chat/0003-append-batch-function']);
+    expect(first.applied).toEqual([...core, 'routing/0001-queue']);
     expect(await tablesOf(db.schema)).toEqual(['acks', 'agents', 'conversations', 'messages', 'queue', 'schema_migrations']);
     const again = await pglite.database(db.schema);
     const second = await runChatMigrations(again, all);
-    expect(second).toEqual({ applied: [], skipped: ['chat/0001-conversations-and-messages', 'routing/0001-queue'] });
+    expect(second).toEqual({ applied: [], skipped: [...core, 'routing/0001-queue'] });
     // Unqualified names reach the chat schema through the search_path.
     expect((await again.query<{ n: string }>('select count(*)::text as n from conversations')).rows[0]?.n).toBe('0');
   });
