@@ -10,6 +10,7 @@ import { traceConnectorCalls } from '../connectors/connector-tracing.ts';
 import { createGateway, createTokenVerifier, type Gateway } from '../gateway/index.ts';
 import { createApolloTracingPlugin } from '../gateway/tracing/apollo-tracing-plugin.ts';
 import type { Tracing } from '../gateway/tracing/create-tracing.ts';
+import type { ViewChangeNotice } from '../materialized-views/view-changefeed.ts';
 import type { ViewDefinition } from '../materialized-views/view-definition.ts';
 import { createMemoryChangeFeed, createSchemaModule, defaultSourceMap, type MemoryChangeFeed, type SourceMap } from '../schema/index.ts';
 import { authSettings, DEV_SECRET_WARNING, type AuthSettings } from './auth-settings.ts';
@@ -114,6 +115,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       await startCaptures(config, { log, clock, lifecycle });
     }
     const changeFeed = createMemoryChangeFeed();
+    // The embedded views' changes, for the chat's business events (with Redis, the chat listens to the changefeed).
+    const viewChangeListeners = new Set<(notice: ViewChangeNotice) => void>();
+    let embeddedViews = false;
     let views: StartedViews | undefined = deps.views;
     if (views === undefined && (config.views.enabled ?? (config.services.kafkaBrokers !== undefined && config.services.redisUrl !== undefined))) {
       const { startViews } = await import('./start-views.ts');
@@ -122,7 +126,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     if (views === undefined && demo !== undefined && config.views.enabled !== false) {
       // The embedded demo's views: in-process change log and memory store, fed by the simulators' changes.
       const { startEmbeddedViews } = await import('./start-embedded-views.ts');
-      views = await startEmbeddedViews(config, demo, { log, clock, metrics, changeFeed, lifecycle, ...(deps.viewDefinition ? { definition: deps.viewDefinition } : {}) });
+      embeddedViews = true;
+      views = await startEmbeddedViews(config, demo, {
+        log,
+        clock,
+        metrics,
+        changeFeed,
+        lifecycle,
+        onChanges: (changes) => {
+          for (const listener of viewChangeListeners) for (const change of changes) listener(change);
+        },
+        ...(deps.viewDefinition ? { definition: deps.viewDefinition } : {}),
+      });
     }
     const schema = createSchemaModule({
       connectors: loaded.connectors,
@@ -171,7 +186,24 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     if (chatStart !== undefined && chatDb !== undefined) {
       const db = await chatDb;
       chatDbOwned = true;
-      chat = await chatStart.startChat(config, { db, gateway, agents: verifier, visitors, log, clock, metrics, lifecycle });
+      chat = await chatStart.startChat(config, {
+        db,
+        gateway,
+        agents: verifier,
+        visitors,
+        log,
+        clock,
+        metrics,
+        lifecycle,
+        ...(embeddedViews
+          ? {
+              viewChanges: (listener: (notice: ViewChangeNotice) => void) => {
+                viewChangeListeners.add(listener);
+                return () => void viewChangeListeners.delete(listener);
+              },
+            }
+          : {}),
+      });
     }
 
     return {

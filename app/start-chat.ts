@@ -10,6 +10,7 @@ import { createChat, type Chat } from '../chat/create-chat.ts';
 import { createChatAuthenticator, type AgentTokenVerifier } from '../chat/auth/chat-authenticator.ts';
 import { createVisitorTokens, type VisitorTokens } from '../chat/auth/visitor-token.ts';
 import type { ChatDatabase } from '../chat/db/chat-database.ts';
+import type { ViewChangeNotice } from '../materialized-views/view-changefeed.ts';
 import { conversationTopic, createLocalFanout } from '../chat/fanout/chat-fanout.ts';
 import { createChatRouting } from '../chat/routing/create-chat-routing.ts';
 import { createRedisFanout } from '../chat/fanout/redis-fanout.ts';
@@ -48,6 +49,8 @@ export interface StartChatDeps {
   readonly clock: Clock;
   readonly metrics: Registry;
   readonly lifecycle: Lifecycle;
+  /** The views' changes in process (the embedded demo); absent, the chat listens to the Redis changefeed. */
+  readonly viewChanges?: (listener: (notice: ViewChangeNotice) => void) => () => void;
 }
 
 export async function startChat(config: Config, deps: StartChatDeps): Promise<Chat> {
@@ -103,24 +106,30 @@ export async function startChat(config: Config, deps: StartChatDeps): Promise<Ch
 /**
  * Business events ("order paid") into conversations: with the views on Redis, every instance listens to the views'
  * changefeed; the event is stored once (its id is the view version, kind and subject) and delivered by the instance
- * that stored it. The embedded demo's in-process views do not feed it yet.
+ * that stored it. The embedded demo's in-process views hand their changes over directly (deps.viewChanges).
  */
 async function startBusinessEvents(config: Config, chat: Chat, deps: StartChatDeps): Promise<void> {
   const { redisUrl, kafkaBrokers } = config.services;
   const viewsOn = config.views.enabled ?? (kafkaBrokers !== undefined && redisUrl !== undefined);
-  if (!viewsOn || redisUrl === undefined) return;
+  if (deps.viewChanges === undefined && (!viewsOn || redisUrl === undefined)) return;
   const log = deps.log.child({ module: 'chat-events' });
-  const [{ createBusinessEvents, openConversationsOf }, { subscribeViewChanges }, { customer360 }] = await Promise.all([
-    import('../chat/agent-tools/business-events.ts'),
-    import('../materialized-views/view-changefeed.ts'),
-    import('../materialized-views/customer-360.ts'),
-  ]);
+  const { createBusinessEvents, openConversationsOf } = await import('../chat/agent-tools/business-events.ts');
   const events = createBusinessEvents({
     store: chat.store,
     openConversations: openConversationsOf(deps.db),
     onStored: (_tenant, entry) => chat.fanout.publish(conversationTopic(entry.conversationId), { kind: 'entry', entry }),
     onError: (err, notice) => log.warn({ err, customerId: notice.customerId, version: notice.version }, 'chat: a business event could not be stored; the next change goes on'),
   });
+  if (deps.viewChanges !== undefined) {
+    const off = deps.viewChanges((notice) => events.enqueue(notice));
+    deps.lifecycle.add('chat business events', async () => {
+      off();
+      await events.idle();
+    });
+    return;
+  }
+  if (redisUrl === undefined) return;
+  const [{ subscribeViewChanges }, { customer360 }] = await Promise.all([import('../materialized-views/view-changefeed.ts'), import('../materialized-views/customer-360.ts')]);
   // A subscribed Redis connection can do nothing else: its own.
   const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
   deps.lifecycle.add('chat business events redis', async () => {

@@ -9,7 +9,7 @@ import { createInProcessChangeLog } from '../cdc/in-process-change-log.ts';
 import { createMemoryPositionStore, createPollCapture, type ChangeSource, type PollCapture } from '../cdc/index.ts';
 import type { Clock, Lifecycle, Logger } from '../common/index.ts';
 import { installShopChangeCapture, type CapturedMessage } from '../examples/legacy/shop/shop-change-capture.ts';
-import { createCustomerViews, createMemoryViewStore, createViewPipeline, customer360, registerViewMetrics, type ViewChangeSink, type ViewDefinition } from '../materialized-views/index.ts';
+import { createCustomerViews, createMemoryViewStore, createViewPipeline, customer360, registerViewMetrics, type ViewChange, type ViewChangeSink, type ViewDefinition } from '../materialized-views/index.ts';
 import type { ChangeFeed } from '../schema/schema-module.ts';
 import type { Config } from './config.ts';
 import type { EmbeddedDemo } from './embedded-demo.ts';
@@ -27,7 +27,16 @@ const DEMO_CAPTURES = [
 export async function startEmbeddedViews(
   config: Config,
   demo: EmbeddedDemo,
-  deps: { log: Logger; clock: Clock; metrics: Registry; changeFeed: ChangeFeed; lifecycle: Lifecycle; definition?: ViewDefinition },
+  deps: {
+    log: Logger;
+    clock: Clock;
+    metrics: Registry;
+    changeFeed: ChangeFeed;
+    lifecycle: Lifecycle;
+    definition?: ViewDefinition;
+    /** Every applied change, as the Redis changefeed would carry it (the chat's business events listen). */
+    onChanges?: (changes: readonly ViewChange[]) => void;
+  },
 ): Promise<StartedViews> {
   const { log, clock, metrics, changeFeed, lifecycle } = deps;
   const vlog = log.child({ module: 'views' });
@@ -38,6 +47,7 @@ export async function startEmbeddedViews(
   const feed: ViewChangeSink = {
     name: 'in-process',
     async publish(changes) {
+      deps.onChanges?.(changes);
       for (const change of changes) {
         for (const reason of change.reasons) {
           changeFeed.publish({ tenant: change.tenant, customerId: change.customerId, source: reason.source, at: new Date(change.appliedAtMs).toISOString(), reason: reason.text });
