@@ -56,6 +56,7 @@ describe('loadConfig', () => {
         visitorTokenLifetime: 24 * 3600_000,
         agentRoles: ['agent', 'supervisor'],
         redisPrefix: 'unics:chat:',
+        routing: { autoAssign: true, defaultCapacity: 3, supervisorRoles: ['supervisor'], sessionTtl: 60_000, sweepInterval: 10_000 },
         limits: { maxPayload: 64 * 1024, maxFrame: 16 * 1024, maxTextChars: 4000, rateLimit: { perSecond: 20, burst: 40 }, maxBuffered: 1024 * 1024, heartbeatInterval: 30_000, resumePageSize: 200 },
       },
       demo: { embedded: true, customers: 10_000 },

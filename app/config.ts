@@ -224,6 +224,22 @@ const configSchema = z
         agentRoles: z.array(z.string().min(1)).min(1).default(['agent', 'supervisor']),
         /** Redis channel prefix of the fan-out. */
         redisPrefix: z.string().min(1).default('unics:chat:'),
+        /** Routing of conversations to agents (chat/routing). */
+        routing: z
+          .object({
+            /** Assign waiting conversations to the best free agent; false: agents pick them with accept. */
+            autoAssign: z.boolean().default(true),
+            /** Conversations an agent holds at once until they send another capacity in a presence frame. */
+            defaultCapacity: z.number().int().min(0).max(50).default(3),
+            /** Roles that may read and send in any conversation of their tenant. */
+            supervisorRoles: z.array(z.string().min(1)).default(['supervisor']),
+            /** An agent session not refreshed this long belongs to a dead instance: the agent goes offline. */
+            sessionTtl: durationField('chat.routing.sessionTtl', { minMs: 5000 }).prefault('60s'),
+            /** How often each instance refreshes its sessions, expires dead ones and dispatches. */
+            sweepInterval: durationField('chat.routing.sweepInterval', { minMs: 100 }).prefault('10s'),
+          })
+          .strict()
+          .prefault({}),
         limits: z
           .object({
             /** Largest WebSocket message read; larger closes the socket with 1009. */

@@ -67,7 +67,16 @@ export async function startChat(config: Config, deps: StartChatDeps): Promise<Ch
     fanout = createRedisFanout({ publisher, subscriber: new Redis(config.services.redisUrl), prefix: c.redisPrefix, log: log.child({ module: 'chat' }) });
   }
   // Routing and agent tools (chat/routing, chat/agent-tools): the access policy, extra frames and migrations.
-  const routing = createChatRouting({ db: deps.db, fanout, clock: deps.clock, log: log.child({ module: 'chat-routing' }), instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}` });
+  const r = c.routing;
+  const routing = createChatRouting({
+    db: deps.db,
+    fanout,
+    clock: deps.clock,
+    log: log.child({ module: 'chat-routing' }),
+    instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    supervisorRoles: r.supervisorRoles,
+    options: { autoAssign: r.autoAssign, sessionTtlMs: r.sessionTtl, sweepIntervalMs: r.sweepInterval, defaultProfile: { skills: [], languages: [], capacity: r.defaultCapacity } },
+  });
   const chat = await createChat({
     db: deps.db,
     fanout,
