@@ -51,6 +51,28 @@ describe('chat over WebSocket (PGlite, loopback)', () => {
     expect(metrics).toContain('unics_chat_connections{role="agent"} 1');
   });
 
+  it('records acks and pages the history over the socket', async () => {
+    await start();
+    const visitor = await connect(await harness.visitorToken('t1', 'C13'));
+    for (let i = 1; i <= 7; i++) {
+      visitor.send({ type: 'send', ...(i > 1 ? { conversationId: visitor.frames[0]?.conversationId } : {}), clientMsgId: `h${i}`, text: `m${i}` });
+      await visitor.waitFor(isMessage(i));
+    }
+    const conversationId = visitor.frames[0]?.conversationId as string;
+    const acked = new Promise((resolve) => harness.chat.events.once('chat.acked', resolve));
+    visitor.send({ type: 'ack', conversationId, seq: 5 });
+    expect(await acked).toEqual({ tenant: 't1', conversationId, participant: { role: 'visitor', id: 'C13' }, seq: 5 });
+    expect(await harness.chat.store.acks('t1', conversationId)).toEqual([{ participant: { role: 'visitor', id: 'C13' }, lastSeq: 5 }]);
+    visitor.send({ type: 'history', conversationId, limit: 3 });
+    const page = await visitor.waitFor((f) => f.type === 'history');
+    expect(page).toMatchObject({ conversationId, hasMore: true });
+    expect((page.entries as ReceivedFrame[]).map((e) => e.text)).toEqual(['m5', 'm6', 'm7']);
+    visitor.send({ type: 'history', conversationId, beforeSeq: 3, limit: 3 });
+    const older = await visitor.waitForCount((f) => f.type === 'history', 2);
+    expect(older[1]).toMatchObject({ hasMore: false });
+    expect((older[1]?.entries as ReceivedFrame[]).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
   it('stores and delivers a re-sent clientMsgId once, answering the re-send with the original', async () => {
     await start();
     const visitor = await connect(await harness.visitorToken('t1', 'C2'));
