@@ -190,7 +190,7 @@ async function startUnicsWithViews(name: 'unics-views' | 'unics-memory-views', c
     return startUnics(name, ctx, [join(repoRoot, 'bench', 'gateway', 'unics-memory-views.ts')], configFile, tenant, env);
   }
   const redisUrl = stackRedisUrl();
-  if (redisUrl === undefined) throw new Error('needs Redis for its views: set REDIS_URL or start the stack (npm run stack -- up)');
+  if (redisUrl === undefined) throw new Error('needs Redis for its views: set REDIS_URL, or start the stack of this checkout (npm run stack -- up; a stack belongs to the checkout it was started from)');
   const filled = await fillRedisViews(redisUrl, tenant, ctx.sims, ctx.data);
   try {
     const configFile = writeUnicsBenchConfig(ctx.workDir, ctx.sims, ctx.port, { views: { tenant }, redisUrl });
