@@ -82,6 +82,8 @@ describe('chat bench harness, tiny', () => {
       expect(r.latency.p99Ms).toBeGreaterThan(0);
       expect(r.idleRssMb).toBeGreaterThan(10);
       expect(r.serverStats.sessions).toBe(16);
+      expect(r.heapPerConnectionKb).not.toBeNaN();
+      expect(r.cpuMsPerMessage.throughput).toBeGreaterThan(0);
     }
     const unics = rounds[1]!;
     // A visitor's send is one SQL call (the append); an agent's adds the access check (the conversation read).

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/results.ts';
 import { median } from '../lib/stats.ts';
+import { treeCpuSeconds } from '../gateway/cpu-time.ts';
 import { treeRssBytes } from '../gateway/rss-sampler.ts';
 import { startService, type ServiceProcess } from '../gateway/service-process.ts';
 import type { LoadCommand, LoadReply } from './load-protocol.ts';
@@ -17,6 +18,10 @@ export interface ChatServerProcess {
   readonly url: string;
   readonly service: ServiceProcess;
   stats(): Promise<Record<string, unknown>>;
+  /** Two full GCs in the server (it runs with --expose-gc), so memory reads see live memory; its heap used, bytes. */
+  gc(): Promise<number>;
+  /** CPU seconds (user + system) the server process used so far. */
+  cpuSeconds(): number;
   /** Median of `samples` RSS reads `everyMs` apart, bytes. */
   rss(samples?: number, everyMs?: number): Promise<number>;
   stop(): Promise<void>;
@@ -36,7 +41,7 @@ export async function startChatServer(name: ContenderName, env: Readonly<Record<
     name: label,
     args: [join(repoRoot, SCRIPTS[name])],
     env,
-    nodeOptions: [...SERVER_NODE_FLAGS, '--disable-warning=ExperimentalWarning'],
+    nodeOptions: [...SERVER_NODE_FLAGS, '--expose-gc', '--disable-warning=ExperimentalWarning'],
     ready: (out) => /listening \d+/.test(out),
     readyTimeoutMs: 120_000,
   });
@@ -50,6 +55,11 @@ export async function startChatServer(name: ContenderName, env: Readonly<Record<
       const res = await fetch(`${url}/stats`, { signal: AbortSignal.timeout(10_000) });
       return (await res.json()) as Record<string, unknown>;
     },
+    async gc() {
+      const res = await fetch(`${url}/gc`, { signal: AbortSignal.timeout(30_000) });
+      return ((await res.json()) as { heapUsed: number }).heapUsed;
+    },
+    cpuSeconds: () => treeCpuSeconds(service.pid),
     async rss(samples = 5, everyMs = 200) {
       const reads: number[] = [];
       for (let i = 0; i < samples; i++) {

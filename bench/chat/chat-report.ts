@@ -10,11 +10,14 @@ export const GOALS = Object.freeze({ memoryRatio: 1.5, p99Ratio: 2, messagesPerS
 export interface ContenderMedians {
   readonly rounds: number;
   readonly perConnectionKb: number;
+  readonly heapPerConnectionKb: number;
   readonly idleRssMb: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
   readonly throughputPerSecond: number;
   readonly throughputP99Ms: number;
+  /** Server process CPU per message in the closed loop, ms. */
+  readonly cpuMsPerMessage: number;
   /** Messages not delivered, errors and unexpected closes over all rounds (a round with errors is reported, not dropped). */
   readonly lost: number;
   readonly errors: number;
@@ -28,11 +31,13 @@ export function mediansOf(rounds: readonly RoundResult[]): ContenderMedians | un
   return {
     rounds: rounds.length,
     perConnectionKb: m((r) => r.perConnectionKb),
+    heapPerConnectionKb: m((r) => r.heapPerConnectionKb),
     idleRssMb: m((r) => r.idleRssMb),
     latencyP50Ms: m((r) => r.latency.p50Ms),
     latencyP99Ms: m((r) => r.latency.p99Ms),
     throughputPerSecond: m((r) => r.throughput.perSecond),
     throughputP99Ms: m((r) => r.throughput.p99Ms),
+    cpuMsPerMessage: m((r) => r.cpuMsPerMessage.throughput),
     lost: rounds.reduce((n, r) => n + r.latency.lost + r.throughput.lost, 0),
     errors: rounds.reduce((n, r) => n + sum(r.latency.errors) + sum(r.throughput.errors), 0),
   };
@@ -57,7 +62,9 @@ export function goalChecks(floor: ContenderMedians | undefined, unics: Contender
   if (unics) {
     checks.push({
       goal: `≥ ${GOALS.messagesPerSecond.toLocaleString('en')} messages/s persisted and delivered per process`,
-      measured: `${unics.throughputPerSecond.toLocaleString('en')}/s, ${unics.lost} lost, ${unics.errors} errors`,
+      measured:
+        `${unics.throughputPerSecond.toLocaleString('en')}/s, ${unics.lost} lost, ${unics.errors} errors; the server process spent ${unics.cpuMsPerMessage} ms CPU per message ` +
+        `(≈ ${Math.round(1000 / unics.cpuMsPerMessage).toLocaleString('en')}/s per core of its own, PostgreSQL and Redis not counted)`,
       met: unics.throughputPerSecond >= GOALS.messagesPerSecond && unics.lost === 0,
     });
   }
@@ -82,11 +89,12 @@ export function roundsTable(rounds: readonly RoundResult[]): string {
       sockets: r.connections,
       'connect s': r.connectSeconds,
       'RSS before / idle MB': `${r.baseRssMb} / ${r.idleRssMb}`,
-      'KB per socket': r.perConnectionKb,
+      'KB per socket (RSS; heap)': `${r.perConnectionKb}; ${r.heapPerConnectionKb}`,
       'latency p50 / p99 / max ms': `${r.latency.p50Ms} / ${r.latency.p99Ms} / ${r.latency.maxMs}`,
       'latency lost': r.latency.lost,
       'msgs/s (closed loop)': r.throughput.perSecond,
       'its p50 / p99 ms': `${r.throughput.p50Ms} / ${r.throughput.p99Ms}`,
+      'server CPU ms/msg (latency; closed loop)': `${r.cpuMsPerMessage.latency}; ${r.cpuMsPerMessage.throughput}`,
       'lost': r.throughput.lost,
       'persisted / sent': r.persisted === undefined ? '–' : `${r.persisted} / ${r.latency.sent + r.throughput.sent}`,
       'errors, closes': `${counts({ ...r.latency.errors, ...r.throughput.errors })}, ${counts({ ...r.latency.closes, ...r.throughput.closes })}`,
@@ -103,11 +111,13 @@ export function mediansTable(m: Partial<Record<ContenderName, ContenderMedians>>
       contender: name === 'floor' ? 'bare ws (floor)' : 'UniCS chat',
       rounds: c.rounds,
       'KB per idle socket': c.perConnectionKb,
+      'heap KB per socket': c.heapPerConnectionKb,
       'idle RSS MB': c.idleRssMb,
       'latency p50 ms': c.latencyP50Ms,
       'latency p99 ms': c.latencyP99Ms,
       'msgs/s delivered': c.throughputPerSecond,
       'closed-loop p99 ms': c.throughputP99Ms,
+      'server CPU ms/msg': c.cpuMsPerMessage,
       'lost, errors': `${c.lost}, ${c.errors}`,
     }];
   });
@@ -118,11 +128,13 @@ export function mediansTable(m: Partial<Record<ContenderName, ContenderMedians>>
       contender: 'UniCS ÷ floor',
       rounds: Number.NaN,
       'KB per idle socket': ratio(u.perConnectionKb, f.perConnectionKb),
+      'heap KB per socket': ratio(u.heapPerConnectionKb, f.heapPerConnectionKb),
       'idle RSS MB': ratio(u.idleRssMb, f.idleRssMb),
       'latency p50 ms': ratio(u.latencyP50Ms, f.latencyP50Ms),
       'latency p99 ms': ratio(u.latencyP99Ms, f.latencyP99Ms),
       'msgs/s delivered': ratio(u.throughputPerSecond, f.throughputPerSecond),
       'closed-loop p99 ms': ratio(u.throughputP99Ms, f.throughputP99Ms),
+      'server CPU ms/msg': ratio(u.cpuMsPerMessage, f.cpuMsPerMessage),
       'lost, errors': '',
     });
   }
@@ -141,6 +153,7 @@ export function multiTable(x: MultiResult): string {
       'latency lost': x.latency.lost,
       'msgs/s (all processes)': x.throughput.perSecond,
       'its p99 ms': x.throughput.p99Ms,
+      'servers CPU ms/msg (latency; closed loop)': `${x.cpuMsPerMessage.latency}; ${x.cpuMsPerMessage.throughput}`,
       lost: x.throughput.lost,
       'persisted / sent': x.persisted === undefined ? '–' : `${x.persisted} / ${x.latency.sent + x.throughput.sent}`,
       'errors, closes': `${counts({ ...x.latency.errors, ...x.throughput.errors })}, ${counts({ ...x.latency.closes, ...x.throughput.closes })}`,

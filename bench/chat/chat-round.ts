@@ -43,6 +43,10 @@ export interface RoundResult {
   readonly baseRssMb: number;
   readonly idleRssMb: number;
   readonly perConnectionKb: number;
+  /** V8 heap used (after full GCs) per socket, KB. */
+  readonly heapPerConnectionKb: number;
+  /** CPU time of the server process per message, ms (latency phase; throughput phase). */
+  readonly cpuMsPerMessage: { readonly latency: number; readonly throughput: number };
   readonly latency: PhaseSummary;
   readonly throughput: PhaseSummary;
   /** Messages stored during both phases (UniCS: rows added to its table), undefined for the floor. */
@@ -94,11 +98,13 @@ export async function connectAll(
   };
 }
 
-export async function runPhases(loaders: readonly LoadProcess[], s: RoundSettings, tag: string, latencyRate = s.rate) {
+export async function runPhases(loaders: readonly LoadProcess[], s: RoundSettings, tag: string, latencyRate = s.rate, cpu: () => number = () => 0) {
   const rates = split(latencyRate, loaders.length);
+  const cpu0 = cpu();
   const latency = summarizePhase(
     await Promise.all(loaders.map((l, i) => l.request<PhaseResult>({ cmd: 'latency', phase: `L${tag}`, rate: rates[i]!, durationMs: s.phaseMs, drainMs: 10_000 }))),
   );
+  const cpu1 = cpu();
   const slots = split(s.throughputConcurrency, loaders.length);
   const throughput = summarizePhase(
     await Promise.all(
@@ -107,7 +113,9 @@ export async function runPhases(loaders: readonly LoadProcess[], s: RoundSetting
       ),
     ),
   );
-  return { latency, throughput };
+  const cpu2 = cpu();
+  const perMessage = (seconds: number, messages: number) => (messages > 0 ? round((seconds * 1000) / messages, 3) : Number.NaN);
+  return { latency, throughput, cpuMsPerMessage: { latency: perMessage(cpu1 - cpu0, latency.sent), throughput: perMessage(cpu2 - cpu1, throughput.sent) } };
 }
 
 export async function runRound(name: ContenderName, label: string, ctx: RunContext): Promise<RoundResult> {
@@ -127,18 +135,20 @@ export async function runRound(name: ContenderName, label: string, ctx: RunConte
       await warm.close();
     }
     await sleep(1000);
+    const baseHeap = await server.gc();
     const baseRss = await server.rss();
 
     ctx.progress(`${name} ${label}: connecting ${s.connections} sockets from ${s.loadProcesses} load processes`);
     for (let i = 0; i < s.loadProcesses; i++) loaders.push(startLoadProcess());
     const connected = await connectAll(loaders, split(Math.floor(s.connections / 2), s.loadProcesses), urls, ctx, tag);
     await sleep(s.settleMs);
+    const idleHeap = await server.gc();
     const idleRss = await server.rss();
     const before = statCounts(await server.stats());
     const storedBefore = await ctx.storedMessages(name);
 
     ctx.progress(`${name} ${label}: ${connected.ready * 2} sockets open; latency at ${s.rate}/s, then throughput`);
-    const { latency, throughput } = await runPhases(loaders, s, tag);
+    const { latency, throughput, cpuMsPerMessage } = await runPhases(loaders, s, tag, s.rate, () => server!.cpuSeconds());
     const storedAfter = await ctx.storedMessages(name);
     const serverStats = await server.stats();
     const after = statCounts(serverStats);
@@ -155,6 +165,8 @@ export async function runRound(name: ContenderName, label: string, ctx: RunConte
       baseRssMb: round(baseRss / MB, 1),
       idleRssMb: round(idleRss / MB, 1),
       perConnectionKb: sockets > 0 ? round((idleRss - baseRss) / 1024 / sockets, 2) : Number.NaN,
+      heapPerConnectionKb: sockets > 0 ? round((idleHeap - baseHeap) / 1024 / sockets, 2) : Number.NaN,
+      cpuMsPerMessage,
       latency,
       throughput,
       persisted: storedBefore === undefined || storedAfter === undefined ? undefined : storedAfter - storedBefore,

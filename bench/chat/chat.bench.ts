@@ -1,6 +1,6 @@
 // npm run bench -- chat [--quick] [--rounds=N] [--connections=N] [--load-processes=N] [--rate=N] [--duration=S]
 //                       [--concurrency=N] [--only=floor,unics,multi] [--processes=N] [--store=postgres|pglite]
-//                       [--fanout=redis|local]
+//                       [--fanout=redis|local] [--no-write]
 //
 // Issue 6's chat benchmark: idle memory per connection, fan-out latency (p50/p99) and messages/s persisted and
 // delivered at N sockets in one server process, UniCS's chat core (bench/chat/unics-chat-server.ts: createChat over
@@ -26,6 +26,8 @@ import { uncommittedCode } from '../gateway/uncommitted-code.ts';
 
 export interface ChatBenchOptions {
   readonly quick: boolean;
+  /** Print the section only (--quick, --no-write). */
+  readonly write: boolean;
   readonly rounds: number;
   readonly only: readonly ('floor' | 'unics' | 'multi')[];
   readonly processes: number;
@@ -56,6 +58,7 @@ export function parseOptions(args: readonly string[]): ChatBenchOptions {
   const connections = num('connections', quick ? 400 : 15_000, 2);
   return {
     quick,
+    write: !quick && flag('no-write') === undefined,
     rounds: num('rounds', quick ? 1 : 2),
     only,
     processes: num('processes', 4),
@@ -150,7 +153,8 @@ export async function main(args: readonly string[]): Promise<void> {
     `UniCS: the chat core alone (createChat with its default limits, no routing handlers), ${o.store === 'postgres' ? 'PostgreSQL from the stack (a schema of its own, pool of 10)' : 'PGlite in memory'}, ` +
     `${o.fanout === 'redis' ? 'Redis pub/sub fan-out (as several instances run; every message is also PUBLISHed)' : 'in-process fan-out'}, visitor tokens and agent JWTs (HS256) verified before the upgrade. ` +
     'Floor: a bare `ws` server (floor-server.ts) with the same HS256 token check (jose, same claims) before the upgrade, the same JSON frames, a message relayed to every participant of its conversation (the sender included, as UniCS confirms a send), in memory only. ' +
-    'Idle memory: RSS of the server process after its warm-up, then after all sockets are open, joined and idle for a few seconds (medians of 5 reads), divided by the sockets. ' +
+    'Idle memory: RSS of the server process after its warm-up, then after all sockets are open, joined and idle for a few seconds (each read after two forced full GCs, median of 5 reads), divided by the sockets; also the V8 heap used. ' +
+    'Server CPU: user + system time of the server process per message sent (machine-independent-ish: the figure to compare on a shared machine). ' +
     'Latency: sender clock → the other participant, both sockets in the same load process.';
   const command = `npm run bench -- chat${args.length ? ` ${args.join(' ')}` : ''}`;
   const section = chatSection({
@@ -165,8 +169,8 @@ export async function main(args: readonly string[]): Promise<void> {
     changed: 'first entry: the benchmark and the chat core are new (issue 6).',
   });
   process.stdout.write(`\n${section}\n`);
-  if (o.quick) {
-    progress('--quick: nothing written');
+  if (!o.write) {
+    progress('--quick or --no-write: nothing written');
     return;
   }
   const file = writeRawResults('chat', { command, started: started.toISOString(), versions, machine, options: o, rounds, multi });

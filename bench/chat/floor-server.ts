@@ -8,7 +8,8 @@
 // heartbeats, no slow-consumer checks.
 //
 // Started by chat.bench.ts: env CHAT_BENCH_VISITOR_SECRET, CHAT_BENCH_AGENT_SECRET; prints `listening <port>`.
-// GET /stats answers { sessions, conversations, frames }.
+// GET /stats answers { sessions, conversations, frames }; GET /gc runs two full GCs (--expose-gc) and answers
+// process.memoryUsage().
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -112,6 +113,12 @@ function onFrame(ws: WebSocket, who: Participant, joined: Set<Conversation>, dat
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
 const server = createServer((req, res) => {
+  if (req.url === '/gc') {
+    // Both servers answer the same way: two full GCs, then process.memoryUsage() (for the benchmark's memory reads).
+    (globalThis as { gc?: () => void }).gc?.();
+    (globalThis as { gc?: () => void }).gc?.();
+    return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(process.memoryUsage()));
+  }
   if (req.url === '/stats') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sessions, conversations: conversations.size, frames }));
   else res.writeHead(404).end();
 });

@@ -15,6 +15,8 @@ export interface MultiResult {
   readonly firstFailures: readonly string[];
   readonly connectSeconds: number;
   readonly rssMbPerProcess: readonly number[];
+  /** CPU time of the 4 server processes together per message, ms (latency phase; throughput phase). */
+  readonly cpuMsPerMessage: { readonly latency: number; readonly throughput: number };
   readonly latency: PhaseSummary;
   readonly throughput: PhaseSummary;
   readonly persisted: number | undefined;
@@ -40,7 +42,8 @@ export async function runMultiProcess(processes: number, ctx: RunContext): Promi
     const rss = await Promise.all(servers.map((sv) => sv.rss()));
     ctx.progress(`multi: ${connected.ready * 2} sockets open; latency at ${s.rate}/s across processes, then throughput`);
     const storedBefore = await ctx.storedMessages('unics');
-    const { latency, throughput } = await runPhases(loaders, { ...s, throughputConcurrency: s.throughputConcurrency }, `M${Date.now().toString(36)}`);
+    const cpu = () => servers.reduce((n, sv) => n + sv.cpuSeconds(), 0);
+    const { latency, throughput, cpuMsPerMessage } = await runPhases(loaders, s, `M${Date.now().toString(36)}`, s.rate, cpu);
     const storedAfter = await ctx.storedMessages('unics');
     return {
       processes,
@@ -50,6 +53,7 @@ export async function runMultiProcess(processes: number, ctx: RunContext): Promi
       firstFailures: connected.firstFailures,
       connectSeconds: round(connected.ms / 1000, 1),
       rssMbPerProcess: rss.map((b) => round(b / 1024 / 1024, 1)),
+      cpuMsPerMessage,
       latency,
       throughput,
       persisted: storedBefore === undefined || storedAfter === undefined ? undefined : storedAfter - storedBefore,

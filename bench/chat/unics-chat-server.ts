@@ -9,7 +9,8 @@
 //     under the channel prefix CHAT_BENCH_REDIS_PREFIX, as several instances run, or CHAT_BENCH_FANOUT=local.
 // The app does not start the chat yet (no app/start-chat.ts), so this file is the seam the benchmark needs; it uses
 // only chat/'s public factories. Prints `listening <port>`. GET /stats answers { sessions, topics, sql, redis }:
-// statements run (by kind) and Redis PUBLISHes, so the benchmark counts the work per message. SIGTERM closes
+// statements run (by kind) and Redis PUBLISHes, so the benchmark counts the work per message; GET /gc runs two
+// full GCs (--expose-gc) and answers process.memoryUsage(). SIGTERM closes
 // everything in reverse order.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -85,6 +86,12 @@ const authenticate = createChatAuthenticator({ agents: createTokenVerifier({ hs2
 const chat = await createChat({ db, fanout, authenticate, log });
 
 const server = createServer((req, res) => {
+  if (req.url === '/gc') {
+    // Both servers answer the same way: two full GCs, then process.memoryUsage() (for the benchmark's memory reads).
+    (globalThis as { gc?: () => void }).gc?.();
+    (globalThis as { gc?: () => void }).gc?.();
+    return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(process.memoryUsage()));
+  }
   if (req.url !== '/stats') return void res.writeHead(404).end();
   const body = { sessions: chat.sessions.size, topics: fanout.topicCount, sql: { statements: counts.statements, transactions: counts.transactions }, redis: { publishes: counts.publishes } };
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
