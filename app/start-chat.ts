@@ -83,6 +83,7 @@ export async function startChat(config: Config, deps: StartChatDeps): Promise<Ch
     policy: routing.policy,
     handlers: routing.handlers,
     migrations: routing.migrations,
+    wrapStore: routing.wrapStore,
     authenticate: createChatAuthenticator({ agents: deps.agents, ...(deps.visitors ? { visitors: deps.visitors } : {}), agentRoles: c.agentRoles, tenants: config.auth.tenants }),
     log,
     clock: deps.clock,

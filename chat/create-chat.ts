@@ -59,6 +59,8 @@ export interface ChatOptions {
   readonly handlers?: Readonly<Record<string, ChatFrameHandler>>;
   /** More migrations, run after the core's (chat/routing's). */
   readonly migrations?: readonly ChatMigration[];
+  /** Wraps the store the sessions use (chat/agent-tools marks retracted messages on reads). */
+  readonly wrapStore?: (store: ChatStore) => ChatStore;
 }
 
 export interface Chat {
@@ -79,7 +81,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   const clock = options.clock ?? systemClock;
   const migrations = await runChatMigrations(options.db, [...chatCoreMigrations(), ...(options.migrations ?? [])]);
   if (migrations.applied.length > 0) log.info({ applied: migrations.applied, schema: options.db.schema }, 'chat: migrations applied');
-  const store = createSqlChatStore(options.db);
+  const sqlStore = createSqlChatStore(options.db);
+  const store = options.wrapStore ? options.wrapStore(sqlStore) : sqlStore;
   const events = createEmitter<ChatEvents>({ onListenerError: (err, event) => log.error({ err, event }, 'chat: an event listener failed') });
   const handlers = new Map(Object.entries(options.handlers ?? {}));
   const extraFrames = Object.fromEntries([...handlers].map(([type, h]) => [type, h.schema])) as Record<string, ChatFrameHandler<ClientFrame>['schema']>;

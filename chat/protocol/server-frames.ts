@@ -13,6 +13,8 @@ export interface MessageFrame {
   readonly at: string;
   /** Only on the answer to a re-sent clientMsgId: this is the original, stored earlier (it may repeat a seq). */
   readonly duplicate?: true;
+  /** Its sender retracted it (history and resume; live clients hear a `retracted` frame): the text is empty. */
+  readonly retracted?: { readonly by: Participant; readonly at: string };
 }
 
 export interface EventFrame {
@@ -48,9 +50,11 @@ export function entryFrame(entry: ChatEntry): EntryFrame {
     return { type: 'event', conversationId: entry.conversationId, seq: entry.seq, kind: entry.eventKind, data: entry.data, at: entry.at };
   }
   const base = { type: 'message' as const, conversationId: entry.conversationId, seq: entry.seq };
-  return entry.clientMsgId === undefined
-    ? { ...base, from: entry.from, text: entry.text, at: entry.at }
-    : { ...base, clientMsgId: entry.clientMsgId, from: entry.from, text: entry.text, at: entry.at };
+  const frame: MessageFrame =
+    entry.clientMsgId === undefined
+      ? { ...base, from: entry.from, text: entry.text, at: entry.at }
+      : { ...base, clientMsgId: entry.clientMsgId, from: entry.from, text: entry.text, at: entry.at };
+  return entry.retracted === undefined ? frame : { ...frame, retracted: entry.retracted };
 }
 
 /** An error frame for any error: catalogued ones keep code and message, others become "Unexpected error". */

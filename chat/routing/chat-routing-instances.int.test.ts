@@ -22,7 +22,7 @@ async function instance(schema: string, name: string): Promise<ChatHarness> {
   const db = schemas.database(schema, 5);
   const fanout = fanouts.create();
   const routing = createChatRouting({ db, fanout, clock: systemClock, log: createLogger({ level: 'silent' }), instanceId: name, options: { notifyDelayMs: 5 } });
-  const harness = await startChatHarness({ db, fanout, policy: routing.policy, handlers: routing.handlers, migrations: routing.migrations });
+  const harness = await startChatHarness({ db, fanout, policy: routing.policy, handlers: routing.handlers, migrations: routing.migrations, wrapStore: routing.wrapStore });
   routing.attach(harness.chat.events);
   running.push({ harness, routing });
   return harness;

@@ -20,7 +20,7 @@ async function start(options: Partial<RoutingServiceOptions> = {}) {
   const db = await pglite.database();
   const fanout = createLocalFanout();
   routing = createChatRouting({ db, fanout, clock: systemClock, log: createLogger({ level: 'silent' }), instanceId: 'i1', options: { notifyDelayMs: 5, ...options } });
-  harness = await startChatHarness({ db, fanout, policy: routing.policy, handlers: routing.handlers, migrations: routing.migrations });
+  harness = await startChatHarness({ db, fanout, policy: routing.policy, handlers: routing.handlers, migrations: routing.migrations, wrapStore: routing.wrapStore });
   routing.attach(harness.chat.events);
 }
 const connect = async (token: string) => {
@@ -80,7 +80,16 @@ describe('routing over WebSocket (PGlite, loopback)', () => {
     expect(visitor.frames.filter((f) => f.type === 'note' || JSON.stringify(f).includes('voucher'))).toEqual([]);
     const again = await connect(await harness.visitorToken('t1', 'C000002'));
     again.send({ type: 'resume', conversationId, afterSeq: 0 });
-    await again.waitFor(ofType('message', { seq: 2 }));
+    // The retracted message is still there, marked, without its text; the one before it is untouched.
+    expect(await again.waitFor(ofType('message', { seq: 2 }))).toMatchObject({ text: '', retracted: { by: { role: 'agent', id: 'ann' } } });
+    expect(again.frames.find((f) => f.type === 'message' && f.seq === 1)).toMatchObject({ text: 'hello' });
+    expect(again.frames.find((f) => f.type === 'message' && f.seq === 1)?.retracted).toBeUndefined();
+    again.send({ type: 'history', conversationId });
+    const history = await again.waitFor(ofType('history'));
+    expect((history.entries as Array<{ seq: number; text: string; retracted?: unknown }>).map((e) => [e.seq, e.text, e.retracted !== undefined])).toEqual([
+      [1, 'hello', false],
+      [2, '', true],
+    ]);
     again.send({ type: 'retractions', conversationId });
     expect(await again.waitFor(ofType('retractions'))).toMatchObject({ entries: [{ seq: 2 }] });
     expect(again.frames.filter((f) => JSON.stringify(f).includes('voucher'))).toEqual([]);

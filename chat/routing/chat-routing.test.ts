@@ -195,6 +195,15 @@ describe('chat routing through the frame handlers (PGlite)', () => {
     expect((await frame(alice(), { type: 'retract', conversationId: c, seq: entry.seq })).sent).toEqual([expect.objectContaining({ type: 'retracted', seq: entry.seq })]);
     expect(conversation).toHaveLength(1);
     expect((await store.history(T, c, { limit: 50 })).entries.map((e) => e.seq)).toEqual([1, entry.seq]);
+    // Read through the marking store (what sessions use): marked and emptied; the database keeps the text.
+    const marked = routing.wrapStore(store);
+    const page = await marked.history(T, c, { limit: 50 });
+    expect(page.entries.map((e) => (e.kind === 'message' ? [e.seq, e.text, e.retracted?.by.id] : [])).filter((x) => x.length > 0)).toEqual([
+      [1, 'hello', undefined],
+      [entry.seq, '', 'alice'],
+    ]);
+    expect((await marked.entriesAfter(T, c, 1, 10))[0]).toMatchObject({ seq: entry.seq, text: '', retracted: { by: { role: 'agent', id: 'alice' } } });
+    expect((await store.entriesAfter(T, c, 1, 10))[0]).toMatchObject({ seq: entry.seq, text: 'wrong link' });
     expect((await frame(visitor(), { type: 'retractions', conversationId: c })).sent).toEqual([
       { type: 'retractions', conversationId: c, entries: [expect.objectContaining({ seq: entry.seq, by: { role: 'agent', id: 'alice' } })] },
     ]);

@@ -3,7 +3,7 @@
 // opening and closing, conversations opening), the migrations, and the sweep's lifecycle. The app wires it:
 //
 //   const routing = createChatRouting({ db, fanout, clock, log, instanceId });
-//   const chat = await createChat({ ..., policy: routing.policy, handlers: routing.handlers, migrations: routing.migrations });
+//   const chat = await createChat({ ..., policy: routing.policy, handlers: routing.handlers, migrations: routing.migrations, wrapStore: routing.wrapStore });
 //   routing.attach(chat.events); routing.start();   // on shutdown: routing.stop() before the database closes
 import type { Clock } from '../../common/clock.ts';
 import type { Logger } from '../../common/logger.ts';
@@ -17,6 +17,8 @@ import type { ChatFanout } from '../fanout/chat-fanout.ts';
 import type { ClientFrame } from '../protocol/client-frames.ts';
 import type { ChatAccessPolicy } from '../session/access-policy.ts';
 import type { ChatEvents } from '../session/chat-events.ts';
+import type { ChatStore } from '../store/chat-store.ts';
+import { withRetractionMarks } from '../agent-tools/retraction-marks.ts';
 import type { ChatFrameHandler } from '../session/core-frames.ts';
 import type { z } from 'zod';
 import { routingClientFrames } from './routing-frames.ts';
@@ -44,6 +46,8 @@ export interface ChatRouting {
   readonly extraFrames: Readonly<Record<string, z.ZodType<ClientFrame>>>;
   /** By frame type; each carries its zod schema (createChat builds the codec from them). */
   readonly handlers: Readonly<Record<string, ChatFrameHandler>>;
+  /** Marks retracted messages on the store's reads (createChat's wrapStore). */
+  readonly wrapStore: (store: ChatStore) => ChatStore;
   /** Routing's and the agent tools' scripts, to run after the core's. */
   readonly migrations: readonly ChatMigration[];
   /** Listens to the core's events; returns the unsubscribe. */
@@ -80,6 +84,7 @@ export function createChatRouting(deps: ChatRoutingDeps): ChatRouting {
     policy: createRoutingPolicy({ queries: service.queries, supervisorRoles }),
     extraFrames: routingClientFrames() as unknown as Record<string, z.ZodType<ClientFrame>>,
     handlers,
+    wrapStore: (store) => withRetractionMarks(store, tools),
     migrations: [...routingMigrations(), ...agentToolsMigrations()],
     attach(events) {
       const offs = [

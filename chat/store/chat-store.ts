@@ -33,6 +33,8 @@ interface EntryBase {
 export interface MessageEntry extends EntryBase {
   readonly kind: 'message';
   readonly text: string;
+  /** Set on reads when its sender retracted it (chat/agent-tools); the text is then empty. */
+  readonly retracted?: { readonly by: Participant; readonly at: string };
 }
 export interface EventEntry extends EntryBase {
   readonly kind: 'event';

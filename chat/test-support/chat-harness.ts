@@ -34,6 +34,7 @@ export async function startChatHarness(options: {
   /** chat/routing's frame handlers and migrations (createChatRouting). */
   readonly handlers?: ChatOptions['handlers'];
   readonly migrations?: ChatOptions['migrations'];
+  readonly wrapStore?: ChatOptions['wrapStore'];
 }): Promise<ChatHarness> {
   const visitors = createVisitorTokens({ secret: VISITOR_SECRET });
   const authenticate = createChatAuthenticator({ agents: createTokenVerifier({ hs256Secret: AGENT_SECRET, tenants: TENANTS }), visitors, tenants: TENANTS });
@@ -48,6 +49,7 @@ export async function startChatHarness(options: {
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.handlers ? { handlers: options.handlers } : {}),
     ...(options.migrations ? { migrations: options.migrations } : {}),
+    ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
   });
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => {
