@@ -73,6 +73,13 @@ async function banner(built: App, url: string): Promise<string> {
     `  Add the header "x-unics-explain: 1" to see the upstream calls behind an answer. More tokens: npx unics token --role supervisor`,
     '',
   );
+  if (built.chat !== undefined && (built.config.chat.visitorTokenRoute ?? built.config.demo.embedded)) {
+    lines.push(
+      `  Chat (chat/README.md): ws ${url.replace(/^http/, 'ws')}/chat?token=<visitor token or the agent token above>; a visitor token:`,
+      `    curl -s -XPOST ${url}/chat/visitor-token -H 'content-type: application/json' -d '{"customerId":"C000001"}'`,
+      '',
+    );
+  }
   return lines.join('\n');
 }
 
