@@ -129,4 +129,14 @@ describe('routing over WebSocket (PGlite, loopback)', () => {
     visitor.send({ type: 'send', conversationId, clientMsgId: 'v2', text: 'still there?' });
     expect(await visitor.waitFor(ofType('error'), 3000, 'error')).toMatchObject({ code: 'CHAT_ERR_CONVERSATION_CLOSED' });
   });
+
+  it('an idle visitor socket costs no fan-out topic; an agent listens to theirs from the start', async () => {
+    await start();
+    await connect(await harness.visitorToken('t1', 'C000009'));
+    await connect(await harness.visitorToken('t1', 'C000010'));
+    expect(harness.chat.fanout.topicCount).toBe(0);
+    const agent = await connect(await harness.agentToken('t1', 'ann'));
+    await agent.waitFor(ofType('waiting'));
+    expect(harness.chat.fanout.topicCount).toBe(1);
+  });
 });

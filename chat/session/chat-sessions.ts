@@ -213,6 +213,7 @@ export function createChatSessions(deps: ChatSessionsDeps): ChatSessions {
     events,
     send: (frame) => void send(session, frame),
     async join(conversationId, afterSeq) {
+      watchParticipant(session);
       session.joined ??= new Map();
       let joined = session.joined.get(conversationId);
       if (joined === undefined) {
@@ -262,6 +263,17 @@ export function createChatSessions(deps: ChatSessionsDeps): ChatSessions {
   };
 
   const participantSubscriptions = new WeakMap<ChatSession, () => void>();
+  /** Frames for this participant wherever they are connected (participantTopic), once per session. */
+  const watchParticipant = (session: ChatSession) => {
+    if (participantSubscriptions.has(session) || session.state !== 'open') return;
+    const { tenant, participant } = session.principal;
+    participantSubscriptions.set(
+      session,
+      fanout.subscribe(participantTopic(tenant, participant), (message) => {
+        if (message.kind === 'frame' && session.state === 'open') send(session, message.frame);
+      }),
+    );
+  };
   const onClose = (session: ChatSession, code: number) => {
     if (session.state === 'closed') return;
     session.state = nextConnectionState(session.state, 'closed');
@@ -283,13 +295,9 @@ export function createChatSessions(deps: ChatSessionsDeps): ChatSessions {
       });
       ws.on('close', (code: number) => onClose(session, code));
       ws.on('error', (err: Error) => log.debug({ err: { message: err.message }, sessionId: session.id }, 'chat: socket error'));
-      // Frames for this participant wherever they are connected (chat/routing: assigned, queue position, notes).
-      participantSubscriptions.set(
-        session,
-        fanout.subscribe(participantTopic(principal.tenant, principal.participant), (message) => {
-          if (message.kind === 'frame' && session.state === 'open') send(session, message.frame);
-        }),
-      );
+      // Agents hear frames for them (chat/routing: assigned, waiting, notes) from the start; visitors from their first
+      // join (their queue position, their agent), so an idle visitor's socket costs no topic.
+      if (principal.participant.role === 'agent') watchParticipant(session);
       events.emit('chat.connection_opened', { sessionId: session.id, tenant: principal.tenant, participant: principal.participant });
       return session;
     },

@@ -31,29 +31,36 @@ export async function authorizedConversation(ctx: SessionContext, conversationId
 async function onSend(frame: SendFrame, ctx: SessionContext): Promise<void> {
   const { principal } = ctx.session;
   let conversationId = frame.conversationId;
+  let created: Conversation | undefined;
   if (conversationId === undefined) {
     if (principal.participant.role !== 'visitor') throw chatErr.CHAT_ERR_BAD_FRAME('send frame: conversationId is required for agents (only visitors start conversations)');
     const opened = await ctx.store.openConversation(principal.tenant, principal.participant.id);
     conversationId = opened.conversation.id;
-    if (opened.created) ctx.events.emit('chat.conversation_opened', { conversation: opened.conversation, by: principal });
+    if (opened.created) created = opened.conversation;
   } else if (!ctx.isJoined(conversationId)) {
     await authorizedConversation(ctx, conversationId, 'send');
   } else if (principal.participant.role === 'agent') {
     // Joined once, but the routing policy (assignment) may have changed since: ask it again for agents.
     await authorizedConversation(ctx, conversationId, 'send');
   }
-  const result = await ctx.store.appendMessage({ tenant: principal.tenant, conversationId, from: principal.participant, clientMsgId: frame.clientMsgId, text: frame.text });
-  ctx.events.emit('chat.entry_stored', { tenant: principal.tenant, entry: result.entry, duplicate: result.duplicate, by: principal });
-  if (result.duplicate) {
-    // The original, again, so the client knows it was stored (its seq may be one the socket already had).
-    const original = entryFrame(result.entry);
-    ctx.send(Object.assign(original, { duplicate: true }));
-    return;
+  // A conversation created here is told (routing queues it) once the visitor is joined and hears their participant
+  // topic, so routing's first answer cannot be missed; also when the append failed: the conversation exists anyway.
+  try {
+    const result = await ctx.store.appendMessage({ tenant: principal.tenant, conversationId, from: principal.participant, clientMsgId: frame.clientMsgId, text: frame.text });
+    ctx.events.emit('chat.entry_stored', { tenant: principal.tenant, entry: result.entry, duplicate: result.duplicate, by: principal });
+    if (result.duplicate) {
+      // The original, again, so the client knows it was stored (its seq may be one the socket already had).
+      const original = entryFrame(result.entry);
+      ctx.send(Object.assign(original, { duplicate: true }));
+      return;
+    }
+    const wasJoined = ctx.isJoined(conversationId);
+    ctx.fanout.publish(conversationTopic(conversationId), { kind: 'entry', entry: result.entry });
+    // A sender not yet in the conversation joins just before its own message and gets it (and anything after) from here.
+    if (!wasJoined) await ctx.join(conversationId, result.entry.seq - 1);
+  } finally {
+    if (created !== undefined) ctx.events.emit('chat.conversation_opened', { conversation: created, by: principal });
   }
-  const wasJoined = ctx.isJoined(conversationId);
-  ctx.fanout.publish(conversationTopic(conversationId), { kind: 'entry', entry: result.entry });
-  // A sender not yet in the conversation joins just before its own message and gets it (and anything after) from here.
-  if (!wasJoined) await ctx.join(conversationId, result.entry.seq - 1);
 }
 
 async function onResume(frame: ResumeFrame, ctx: SessionContext): Promise<void> {
