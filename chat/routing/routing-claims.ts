@@ -117,6 +117,11 @@ async function assign(tx: SqlExecutor, tenant: string, conversationId: string, c
 export interface RoutingClaims {
   /** Puts a conversation in the queue (a no-op when routing already knows it). Returns whether it was added. */
   enqueue(tenant: string, needs: ConversationNeeds): Promise<boolean>;
+  /**
+   * Queues open conversations routing does not know (their opening event was lost, or they predate routing), with
+   * their creation time as their wait. Returns the tenants that got some.
+   */
+  adoptUnrouted(limit?: number): Promise<string[]>;
   /** An agent takes one queued conversation. */
   accept(tenant: string, agentId: string, conversationId: string): Promise<ClaimOutcome>;
   /** Assigns queued conversations (head first) to the best free agents; returns what it assigned. */
@@ -139,6 +144,19 @@ export function createRoutingClaims(deps: { db: ChatDatabase; clock: Pick<Clock,
         [needs.conversationId, tenant, needs.customerId, needs.skill ?? null, needs.language ?? null, clock.now()],
       );
       return rowCount === 1;
+    },
+
+    async adoptUnrouted(limit = 1000) {
+      const { rows } = await db.query<{ tenant: string }>(
+        `insert into routing_conversations (conversation_id, tenant, customer_id, state, enqueued_at_ms)
+         select c.id, c.tenant, c.customer_id, 'queued', (extract(epoch from c.created_at) * 1000)::bigint from conversations c
+          where c.state <> 'closed' and not exists (select 1 from routing_conversations r where r.conversation_id = c.id)
+          order by c.created_at limit $1
+         on conflict (conversation_id) do nothing
+         returning tenant`,
+        [limit],
+      );
+      return [...new Set(rows.map((r) => r.tenant))];
     },
 
     accept: (tenant, agentId, conversationId) =>

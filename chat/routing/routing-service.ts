@@ -4,7 +4,7 @@
 //  - the visitor, on theirs: queue {position}, assigned;
 //  - everyone joined to the conversation, on its topic: closed.
 // Each instance also runs a sweep: refreshes its agents' sessions, expires those of dead instances (releasing their
-// agents) and dispatches whatever waits.
+// agents), queues open conversations routing missed, and dispatches whatever waits.
 import type { Clock, TimerHandle } from '../../common/clock.ts';
 import type { Logger } from '../../common/logger.ts';
 import type { ChatDatabase } from '../db/chat-database.ts';
@@ -135,6 +135,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
   async function sweep(): Promise<void> {
     await presence.touch([...localSessions.keys()]);
     for (const released of await presence.expireSessions(options.sessionTtlMs)) await afterRelease(released);
+    for (const tenant of await claims.adoptUnrouted()) tenants.add(tenant);
     for (const tenant of tenants) await dispatch(tenant);
   }
 

@@ -169,6 +169,20 @@ export function describeRoutingStore(label: string, openDb: () => Promise<ChatDa
       expect(dead).not.toBe(alive);
     });
 
+    it('adopts open conversations routing missed, with their creation time as their wait, once', async () => {
+      const { rows } = await f.db.query<{ id: string; ms: string | number }>(
+        `insert into conversations (tenant, customer_id, created_at) values ($1, 'C9', now() - interval '5 minutes')
+         returning id, (extract(epoch from created_at) * 1000)::bigint as ms`,
+        [T],
+      );
+      const closed = await f.db.query<{ id: string }>(`insert into conversations (tenant, customer_id, state) values ($1, 'C8', 'closed') returning id`, [T]);
+      expect(await f.claims.adoptUnrouted()).toContain(T);
+      const queue = await f.queries.queue(T);
+      expect(queue.map((e) => [e.conversationId, e.customerId, e.enqueuedAtMs])).toEqual([[rows[0]!.id, 'C9', Number(rows[0]!.ms)]]);
+      expect(await f.queries.conversation(T, closed.rows[0]!.id)).toBeUndefined();
+      expect(await f.claims.adoptUnrouted()).not.toContain(T);
+    });
+
     it('a known agent keeps their profile when another socket connects (the defaults apply to newcomers only)', async () => {
       await f.online(T, 'alice', { skills: ['billing'], languages: ['de'], capacity: 4 });
       await f.online(T, 'alice', { skills: [], languages: [], capacity: 1 });
