@@ -28,7 +28,8 @@ const isMessage = (seq?: number) => (f: ReceivedFrame) => f.type === 'message' &
 const isError = (code: string) => (f: ReceivedFrame) => f.type === 'error' && f.code === code;
 const seqsOf = (frames: ReceivedFrame[]) => frames.filter((f) => f.type === 'message' && f.duplicate !== true).map((f) => f.seq);
 
-describe('chat over WebSocket (PGlite, loopback)', () => {
+// Each test migrates a fresh schema on the shared PGlite first: seconds when CI runs other files beside it.
+describe('chat over WebSocket (PGlite, loopback)', { timeout: 30_000 }, () => {
   it('carries a visitor message to an agent and the answer back', async () => {
     await start();
     const visitor = await connect(await harness.visitorToken('t1', 'C000001'));
